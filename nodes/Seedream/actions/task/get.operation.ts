@@ -1,0 +1,44 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+
+import { deriveTaskState, summarizeTask } from '../../helpers/task';
+import { seedreamApiRequest } from '../../transport/request';
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Task ID',
+		name: 'taskId',
+		type: 'string',
+		default: '',
+		required: true,
+		placeholder: 'e.g. 80ceeed1-17d4-4eb7-82e0-18b34290f36e',
+		description: 'ID returned when the image job was submitted',
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['task'], operation: ['get'] } },
+	properties,
+);
+
+export async function execute(
+	this: IExecuteFunctions,
+	itemIndex: number,
+): Promise<INodeExecutionData[]> {
+	const taskId = String(this.getNodeParameter('taskId', itemIndex, '') ?? '').trim();
+	if (!taskId) {
+		throw new NodeOperationError(this.getNode(), 'The "Task ID" parameter is empty', {
+			itemIndex,
+			description: 'Pass the task_id of a submitted job, e.g. {{ $json.task_id }}.',
+		});
+	}
+	const response = await seedreamApiRequest(this, {
+		path: '/seedream/tasks',
+		body: { action: 'retrieve', id: taskId },
+		kind: 'query',
+		itemIndex,
+		notFoundAsEmpty: true,
+	});
+	const state = deriveTaskState(taskId, response.body);
+	return [{ json: summarizeTask(state), pairedItem: { item: itemIndex } }];
+}

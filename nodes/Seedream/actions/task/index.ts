@@ -1,0 +1,33 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+import * as get from './get.operation';
+import * as getMany from './getMany.operation';
+
+export { get, getMany };
+
+export const description: INodeProperties[] = [
+	{
+		displayName: 'Operation',
+		name: 'operation',
+		type: 'options',
+		noDataExpression: true,
+		displayOptions: { show: { resource: ['task'] } },
+		options: [
+			{
+				name: 'Get',
+				value: 'get',
+				action: 'Get a task',
+				description: 'Look up one image task: status, timings and images',
+			},
+			{
+				name: 'Get Many',
+				value: 'getMany',
+				action: 'Get many tasks',
+				description: 'Look up a list of image tasks, 50 per request',
+			},
+		],
+		default: 'get',
+	},
+	...get.description,
+	...getMany.description,
+];

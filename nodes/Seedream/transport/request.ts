@@ -1,0 +1,174 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestOptions,
+	IWebhookFunctions,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import { buildApiError, mayHaveStartedJobHint, readErrorEnvelope } from './errors';
+import type { RequestKind, RetryPolicy } from './retry';
+import {
+	backoffDelay,
+	DEFAULT_RETRY_POLICY,
+	isRetryableNetworkError,
+	isRetryableStatus,
+	networkErrorCode,
+	parseRetryAfter,
+	pause,
+	throwIfCancelled,
+} from './retry';
+
+export const CREDENTIAL_TYPE = 'seedreamApi';
+
+export type SeedreamContext = IExecuteFunctions | IWebhookFunctions;
+
+export interface ApiRequestOptions {
+	path: '/seedream/images' | '/seedream/tasks';
+	body: IDataObject;
+	kind: RequestKind;
+	itemIndex?: number;
+	timeoutMs?: number;
+	retryPolicy?: RetryPolicy;
+	/** Task lookups: a 404 for the task (not for a wrong URL, `no_api`) means "unknown id", like `{}`. */
+	notFoundAsEmpty?: boolean;
+}
+
+export interface ApiResponse {
+	status: number;
+	body: IDataObject;
+}
+
+/** Reads and checks the credential's base URL before anything is sent. */
+export async function getBaseUrl(context: SeedreamContext, itemIndex?: number): Promise<string> {
+	const credentials = await context.getCredentials(CREDENTIAL_TYPE, itemIndex ?? 0);
+	const raw = String(credentials.baseUrl ?? '').trim() || 'https://api.acedata.cloud';
+	let parsed: URL | undefined;
+	try {
+		parsed = new URL(raw);
+	} catch {
+		parsed = undefined;
+	}
+	if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) {
+		throw new NodeOperationError(
+			context.getNode(),
+			`The credential's Base URL "${raw}" is not a valid URL`,
+			{
+				itemIndex,
+				description:
+					'Use a full URL with http:// or https://, e.g. https://api.acedata.cloud (the default).',
+			},
+		);
+	}
+	return raw.replace(/\/+$/, '');
+}
+
+function parseBody(body: unknown): { json?: IDataObject; raw?: string } {
+	if (body && typeof body === 'object' && !Buffer.isBuffer(body))
+		return { json: body as IDataObject };
+	const text = Buffer.isBuffer(body) ? body.toString('utf8') : String(body ?? '');
+	if (text.trim() === '') return { json: {} };
+	try {
+		const parsed = JSON.parse(text) as unknown;
+		if (parsed && typeof parsed === 'object') return { json: parsed as IDataObject };
+	} catch {
+		// Not JSON: the caller reports it with the raw text (e.g. an HTML page from a proxy).
+	}
+	return { raw: text.slice(0, 500) };
+}
+
+/**
+ * One authenticated JSON call to the Seedream API with the retry policy of its kind.
+ * Resolves with the parsed body of a 2xx answer whose envelope is not an error;
+ * throws NodeApiError (API said no) or NodeOperationError (stopped, or could not reach the API).
+ */
+export async function seedreamApiRequest(
+	context: SeedreamContext,
+	options: ApiRequestOptions,
+): Promise<ApiResponse> {
+	const policy = options.retryPolicy ?? DEFAULT_RETRY_POLICY;
+	const baseUrl = await getBaseUrl(context, options.itemIndex);
+	const request: IHttpRequestOptions = {
+		method: 'POST',
+		url: `${baseUrl}${options.path}`,
+		body: options.body,
+		json: true,
+		headers: { accept: 'application/json', 'content-type': 'application/json' },
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: options.timeoutMs,
+	};
+
+	for (let attempt = 0; ; attempt++) {
+		throwIfCancelled(context, options.itemIndex);
+		let response: { statusCode: number; headers: IDataObject; body: unknown };
+		try {
+			response = (await context.helpers.httpRequestWithAuthentication.call(
+				context,
+				CREDENTIAL_TYPE,
+				request,
+			)) as typeof response;
+		} catch (error) {
+			throwIfCancelled(context, options.itemIndex);
+			const code = networkErrorCode(error);
+			if (attempt < policy.maxRetries && isRetryableNetworkError(options.kind, code)) {
+				await pause(context, backoffDelay(policy, attempt), options.itemIndex);
+				continue;
+			}
+			throw unreachableError(context, options, code, error);
+		}
+
+		const { json, raw } = parseBody(response.body);
+		const status = response.statusCode;
+		const envelope = readErrorEnvelope(json);
+		const failed =
+			status >= 400 || raw !== undefined || json?.success === false || envelope.code !== undefined;
+		if (!failed && json) return { status, body: json };
+
+		if (
+			status === 404 &&
+			options.notFoundAsEmpty &&
+			envelope.code !== 'no_api' &&
+			raw === undefined
+		) {
+			return { status, body: {} };
+		}
+		if (status >= 400 && attempt < policy.maxRetries && isRetryableStatus(options.kind, status)) {
+			const retryAfter = parseRetryAfter(response.headers?.['retry-after']);
+			if (retryAfter === undefined || retryAfter <= policy.maxRetryAfterMs) {
+				await pause(context, retryAfter ?? backoffDelay(policy, attempt), options.itemIndex);
+				continue;
+			}
+		}
+		throw buildApiError(context.getNode(), {
+			status,
+			code: envelope.code,
+			message: envelope.message,
+			traceId: envelope.traceId,
+			taskId: typeof json?.task_id === 'string' ? json.task_id : undefined,
+			kind: options.kind,
+			itemIndex: options.itemIndex,
+			rawBody: raw,
+		});
+	}
+}
+
+function unreachableError(
+	context: SeedreamContext,
+	options: ApiRequestOptions,
+	code: string | undefined,
+	error: unknown,
+): NodeApiError | NodeOperationError {
+	if (error instanceof NodeOperationError && !code) return error;
+	const node = context.getNode();
+	const what = code ?? 'no answer';
+	const description =
+		options.kind === 'create' && !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code ?? '')
+			? mayHaveStartedJobHint()
+			: 'Check the Base URL of the Seedream API credential and the network between n8n and the API.';
+	// A fresh error keeps request details (headers with the token) out of the output.
+	return new NodeOperationError(node, `Could not reach the Seedream API (${what})`, {
+		itemIndex: options.itemIndex,
+		description,
+	});
+}
