@@ -354,4 +354,7 @@ export const OPTION_FEATURES: Record<string, ModelFeature> = {
 	optimizePromptMode: 'optimizePrompt',
 	seed: 'seed',
 	guidanceScale: 'guidanceScale',
+	maxImages: 'imageSet',
+	stream: 'stream',
+	background: 'background',
 };

@@ -5,64 +5,62 @@ import { settleWithConcurrency } from '../helpers/concurrency';
 import * as image from './image';
 import * as task from './task';
 
-type OperationHandler = (
-	this: IExecuteFunctions,
-	itemIndex: number,
-) => Promise<INodeExecutionData[]>;
+type ItemHandler = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
+type BatchHandler = (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
 
-const handlers: Record<string, Record<string, OperationHandler>> = {
-	image: { generate: image.generate.execute },
-	task: { get: task.get.execute, getMany: task.getMany.execute },
+/** Image operations work on all items at once (validate all, submit, poll together). */
+const batchHandlers: Record<string, BatchHandler> = {
+	'image.generate': image.generate.execute,
+	'image.edit': image.edit.execute,
+	'image.decomposeLayers': image.decomposeLayers.execute,
 };
 
-function errorItem(
-	error: Error & { description?: string | null; context?: { itemIndex?: number } },
-	itemIndex: number,
-): INodeExecutionData {
-	return {
-		json: {
-			error: error.message,
-			...(error.description ? { description: error.description } : {}),
-		},
-		pairedItem: { item: itemIndex },
-	};
-}
+/** Task lookups are independent per item. */
+const itemHandlers: Record<string, ItemHandler> = {
+	'task.get': task.get.execute,
+	'task.getMany': task.getMany.execute,
+};
 
-/**
- * Runs the selected operation for every input item, several at a time, and returns the outputs in
- * input order. With "Continue On Fail" a failed item becomes an error item and the rest go on;
- * otherwise every started item still finishes (they may be paid jobs) before the first error is thrown.
- */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const handler = handlers[resource]?.[operation];
+	const key = `${resource}.${operation}`;
+	const batch =
+		batchHandlers[key] ??
+		(key === 'task.waitForCompletion' ? task.waitForCompletion.execute : undefined);
+	if (batch) return await batch.call(this);
+	const handler = itemHandlers[key];
 	if (!handler) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`The operation "${operation}" of "${resource}" is not supported`,
 		);
 	}
-	const options = (this.getNodeParameter('options', 0, {}) ?? {}) as { concurrency?: number };
-	const concurrency = resource === 'image' ? Math.max(1, Number(options.concurrency ?? 5)) : 5;
 
-	const outcomes = await settleWithConcurrency(items, concurrency, async (_item, itemIndex) =>
-		handler.call(this, itemIndex),
+	const items = this.getInputData();
+	const outcomes = await settleWithConcurrency(
+		items,
+		5,
+		async (_item, itemIndex) => await handler.call(this, itemIndex),
 	);
-
 	const output: INodeExecutionData[] = [];
 	for (const [itemIndex, outcome] of outcomes.entries()) {
 		if (outcome.status === 'fulfilled') {
 			output.push(...outcome.value);
 			continue;
 		}
-		const error = outcome.reason as Error;
+		const error = outcome.reason as Error & { description?: string };
 		if (!this.continueOnFail()) {
 			if (error instanceof NodeOperationError || error instanceof NodeApiError) throw error;
 			throw new NodeOperationError(this.getNode(), error, { itemIndex });
 		}
-		output.push(errorItem(error, itemIndex));
+		output.push({
+			json: {
+				error: error.message,
+				...(error.description ? { description: error.description } : {}),
+			},
+			pairedItem: { item: itemIndex },
+		});
 	}
 	return [output];
 }

@@ -2,7 +2,10 @@ import type { IDataObject, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
+	API_LIMITS,
 	CUSTOM_MODEL,
+	MODELS,
+	type ModelFeature,
 	OPTION_FEATURES,
 	resolveModel,
 	sizeProblem,
@@ -29,6 +32,15 @@ export interface ImageRequestInput {
 	size: string;
 	customSize?: string;
 	options: ImageOptions;
+	/** Checked `image` entries (URLs or data URIs); see collectReferenceImages. */
+	references?: string[];
+	/** Ask for an image set of up to this many images. */
+	maxImages?: number;
+	stream?: boolean;
+	background?: 'transparent' | 'opaque';
+	layerDecomposition?: boolean;
+	/** How the job is delivered; streaming works only with a direct answer. */
+	delivery?: 'sync' | 'async' | 'callback';
 }
 
 export interface ImageRequest {
@@ -74,7 +86,8 @@ export function buildImageRequest(
 	const model = resolveSelectedModel(node, itemIndex, input);
 	const capabilities = model.capabilities;
 
-	if (typeof input.prompt !== 'string' || input.prompt.trim() === '') {
+	const prompt = typeof input.prompt === 'string' ? input.prompt : '';
+	if (prompt.trim() === '' && !input.layerDecomposition) {
 		throw invalid(
 			node,
 			itemIndex,
@@ -89,7 +102,7 @@ export function buildImageRequest(
 			? rawSize.trim().replace(/^(\d+)\s*[xX×*]\s*(\d+)$/, '$1x$2')
 			: String(rawSize ?? '');
 	const normalizedSize = /^[0-9.]+k$/.test(size) ? size.toUpperCase() : size;
-	const problem = sizeProblem(capabilities, normalizedSize);
+	const problem = sizeProblem(capabilities, normalizedSize, Boolean(input.layerDecomposition));
 	if (problem) {
 		throw invalid(
 			node,
@@ -99,7 +112,8 @@ export function buildImageRequest(
 		);
 	}
 
-	const body: IDataObject = { model: model.id, prompt: input.prompt, size: normalizedSize };
+	const body: IDataObject = { model: model.id, size: normalizedSize };
+	if (prompt.trim() !== '') body.prompt = prompt;
 	const options = input.options ?? {};
 	for (const [option, feature] of Object.entries(OPTION_FEATURES)) {
 		const value = (options as IDataObject)[option];
@@ -180,13 +194,156 @@ export function buildImageRequest(
 		body.response_format = options.responseFormat;
 	}
 	if (options.watermark !== undefined) body.watermark = Boolean(options.watermark);
-	if (capabilities.requiresReferenceImage) {
+	applyReferencesAndModes(node, itemIndex, input, model, body);
+	return { body, model };
+}
+
+function requireFeature(
+	node: INode,
+	itemIndex: number,
+	model: ResolvedModel,
+	feature: ModelFeature,
+	what: string,
+) {
+	if (!supports(model.capabilities, feature)) {
 		throw invalid(
 			node,
 			itemIndex,
-			`${model.id} edits images and needs a reference image`,
-			'Use the Edit operation with a reference image, or pick a text-to-image model.',
+			`${what} is not supported by ${model.id}`,
+			`Models that support it: ${modelNamesWith(feature)}.`,
 		);
 	}
-	return { body, model };
+}
+
+function modelNamesWith(feature: ModelFeature): string {
+	return MODELS.filter((model) => supports(model, feature))
+		.map((model) => model.displayName)
+		.join(', ');
+}
+
+/** Reference images, image sets, streaming, background and layers: the rules that combine fields. */
+function applyReferencesAndModes(
+	node: INode,
+	itemIndex: number,
+	input: ImageRequestInput,
+	model: ResolvedModel,
+	body: IDataObject,
+): void {
+	const capabilities = model.capabilities;
+	const references = input.references ?? [];
+	if (references.length > 0) {
+		if (capabilities.maxReferenceImages === 0) {
+			throw invalid(
+				node,
+				itemIndex,
+				`${model.id} takes no reference images`,
+				`It generates from text only. Edit with: ${modelNamesWith('referenceImages')}.`,
+			);
+		}
+		if (references.length > capabilities.maxReferenceImages) {
+			throw invalid(
+				node,
+				itemIndex,
+				`Too many reference images: ${references.length}`,
+				`${model.id} accepts at most ${capabilities.maxReferenceImages} reference images. Remove ${references.length - capabilities.maxReferenceImages}.`,
+			);
+		}
+		body.image = references.length === 1 ? references[0] : references;
+	} else if (capabilities.requiresReferenceImage) {
+		throw invalid(
+			node,
+			itemIndex,
+			`${model.id} needs a reference image`,
+			'Add a binary property or an image URL under the reference images, or pick a text-to-image model.',
+		);
+	}
+
+	if (input.maxImages !== undefined && input.maxImages !== null) {
+		requireFeature(node, itemIndex, model, 'imageSet', 'Generating an image set');
+		const maxImages = Number(input.maxImages);
+		if (!Number.isInteger(maxImages) || maxImages < 1 || maxImages > API_LIMITS.maxImagesPerSet) {
+			throw invalid(
+				node,
+				itemIndex,
+				`"Max Images" must be a whole number from 1 to ${API_LIMITS.maxImagesPerSet}`,
+				`Got ${String(input.maxImages)}.`,
+			);
+		}
+		if (references.length + maxImages > API_LIMITS.maxReferencePlusGenerated) {
+			throw invalid(
+				node,
+				itemIndex,
+				`${references.length} reference images plus ${maxImages} images to generate exceed ${API_LIMITS.maxReferencePlusGenerated}`,
+				`Reference images and generated images together may be ${API_LIMITS.maxReferencePlusGenerated} at most. Set "Max Images" to ${Math.max(1, API_LIMITS.maxReferencePlusGenerated - references.length)} or fewer.`,
+			);
+		}
+		body.sequential_image_generation = 'auto';
+		body.sequential_image_generation_options = { max_images: maxImages };
+	}
+
+	if (input.stream) {
+		requireFeature(node, itemIndex, model, 'stream', 'Streaming');
+		if (input.delivery && input.delivery !== 'sync') {
+			throw invalid(
+				node,
+				itemIndex,
+				'Streaming works only in the "Wait for Result (One Call)" mode',
+				'Turn off "Stream Images" or choose the one-call mode; the API rejects stream together with async or callback.',
+			);
+		}
+		body.stream = true;
+	}
+
+	if (input.background) {
+		requireFeature(node, itemIndex, model, 'background', 'Background control');
+		if (references.length !== 1) {
+			throw invalid(
+				node,
+				itemIndex,
+				'Background control needs exactly one reference image',
+				`Got ${references.length}. It edits a single image.`,
+			);
+		}
+		if (input.background === 'transparent') {
+			if (body.output_format !== 'png') {
+				throw invalid(
+					node,
+					itemIndex,
+					'A transparent background needs PNG output',
+					'Set "Output Format" to PNG.',
+				);
+			}
+			const reference = references[0];
+			if (reference.startsWith('data:') && !reference.startsWith('data:image/png')) {
+				throw invalid(
+					node,
+					itemIndex,
+					'A transparent background needs a PNG reference image',
+					'The reference must be a PNG with transparent pixels.',
+				);
+			}
+		}
+		body.background = input.background;
+	}
+
+	if (input.layerDecomposition) {
+		requireFeature(node, itemIndex, model, 'layerDecomposition', 'Layer decomposition');
+		if (references.length !== 1) {
+			throw invalid(
+				node,
+				itemIndex,
+				'Layer decomposition needs exactly one input image',
+				`Got ${references.length}.`,
+			);
+		}
+		if (body.sequential_image_generation || body.stream || body.tools || body.background) {
+			throw invalid(
+				node,
+				itemIndex,
+				'Layer decomposition cannot be combined with image sets, streaming, web search or background',
+				'Remove those options.',
+			);
+		}
+		body.layer_decomposition = true;
+	}
 }

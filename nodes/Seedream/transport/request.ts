@@ -30,6 +30,8 @@ export interface ApiRequestOptions {
 	itemIndex?: number;
 	timeoutMs?: number;
 	retryPolicy?: RetryPolicy;
+	/** Ask for NDJSON streaming: the answer's body is handed back unread as `stream`. */
+	stream?: boolean;
 	/** Task lookups: a 404 for the task (not for a wrong URL, `no_api`) means "unknown id", like `{}`. */
 	notFoundAsEmpty?: boolean;
 }
@@ -37,6 +39,21 @@ export interface ApiRequestOptions {
 export interface ApiResponse {
 	status: number;
 	body: IDataObject;
+	/** The unread NDJSON body of a streaming request. */
+	stream?: AsyncIterable<Buffer>;
+}
+
+async function readAll(body: unknown): Promise<Buffer> {
+	if (Buffer.isBuffer(body)) return body;
+	if (typeof body === 'string' || !body) return Buffer.from(String(body ?? ''));
+	if (typeof (body as AsyncIterable<Buffer>)[Symbol.asyncIterator] !== 'function') {
+		return Buffer.from(JSON.stringify(body));
+	}
+	const chunks: Buffer[] = [];
+	for await (const chunk of body as AsyncIterable<Buffer | string>) {
+		chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+	}
+	return Buffer.concat(chunks);
 }
 
 /** Reads and checks the credential's base URL before anything is sent. */
@@ -93,7 +110,11 @@ export async function seedreamApiRequest(
 		url: `${baseUrl}${options.path}`,
 		body: options.body,
 		json: true,
-		headers: { accept: 'application/json', 'content-type': 'application/json' },
+		headers: {
+			accept: options.stream ? 'application/x-ndjson' : 'application/json',
+			'content-type': 'application/json',
+		},
+		...(options.stream ? { encoding: 'stream' as const } : {}),
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: options.timeoutMs,
@@ -118,8 +139,18 @@ export async function seedreamApiRequest(
 			throw unreachableError(context, options, code, error);
 		}
 
-		const { json, raw } = parseBody(response.body);
 		const status = response.statusCode;
+		if (options.stream && status < 400) {
+			const contentType = String(response.headers?.['content-type'] ?? '');
+			if (contentType.includes('ndjson') || contentType.includes('event-stream')) {
+				return { status, body: {}, stream: response.body as AsyncIterable<Buffer> };
+			}
+			// A plain JSON answer to a streaming request: read it like any other.
+			response.body = await readAll(response.body);
+		} else if (options.stream) {
+			response.body = await readAll(response.body);
+		}
+		const { json, raw } = parseBody(response.body);
 		const envelope = readErrorEnvelope(json);
 		const failed =
 			status >= 400 || raw !== undefined || json?.success === false || envelope.code !== undefined;

@@ -42,22 +42,41 @@ function visibleOptions(values: INodeParameters, name: string): INodeProperties[
 const selectable = MODELS.flatMap((model) =>
 	[model.id, ...model.alternateIds].map((id) => [id, model] as [string, ModelCapabilities]),
 );
+const idsOf = (models: ModelCapabilities[]) => models.flatMap((model) => [model.id, ...model.alternateIds]);
+
+/** Options that make sense only for one operation, whatever the model. */
+const OPERATION_ONLY: Record<string, string[]> = { background: ['edit'] };
 
 describe('node description follows the capability table', () => {
-	const generate = { resource: 'image', operation: 'generate' };
+	const generate = { resource: 'image', operation: 'generate', mode: 'sync' };
 
-	it('lists every model id, alternate id and the custom choice in the model selector', () => {
-		const [modelProperty] = visibleTopLevel(generate, 'model');
+	it.each([
+		['generate', MODELS.filter((model) => !model.requiresReferenceImage)],
+		['edit', MODELS.filter((model) => supports(model, 'referenceImages'))],
+		['decomposeLayers', MODELS.filter((model) => supports(model, 'layerDecomposition'))],
+	])('%s lists exactly the models that can do it, plus a custom model id', (operation, models) => {
+		const [modelProperty] = visibleTopLevel({ resource: 'image', operation }, 'model');
 		const values = (modelProperty.options ?? []).map((option) => (option as { value: string }).value);
-		expect(values.sort()).toEqual([...selectable.map(([id]) => id), CUSTOM_MODEL].sort());
+		expect(values.sort()).toEqual([...idsOf(models), CUSTOM_MODEL].sort());
 	});
 
-	it.each(selectable)('%s: every option is shown exactly when the model supports it', (id, model) => {
-		const values = { ...generate, model: id, size: 'custom' };
+	it.each(
+		selectable.flatMap(([id, model]) =>
+			['generate', 'edit'].map((operation) => [operation, id, model] as [string, string, ModelCapabilities]),
+		),
+	)('%s with %s: every model option is shown exactly when the model supports it', (operation, id, model) => {
+		const values = { resource: 'image', operation, mode: 'sync', model: id, size: 'custom' };
 		for (const [option, feature] of Object.entries(OPTION_FEATURES)) {
+			const applies = !OPERATION_ONLY[option] || OPERATION_ONLY[option].includes(operation);
 			const shown = visibleOptions(values, option).length > 0;
-			expect({ option, shown }).toEqual({ option, shown: supports(model, feature) });
+			expect({ option, shown }).toEqual({ option, shown: applies && supports(model, feature) });
 		}
+	});
+
+	it('hides streaming outside the one-call mode', () => {
+		const values = { ...generate, model: 'doubao-seedream-4-0-250828', mode: 'pollUntilDone' };
+		expect(visibleOptions(values, 'stream')).toHaveLength(0);
+		expect(visibleOptions({ ...values, mode: 'sync' }, 'stream')).toHaveLength(1);
 	});
 
 	it.each(selectable)('%s: size offers exactly the model presets, plus custom WxH when allowed', (id, model) => {
@@ -84,7 +103,10 @@ describe('node description follows the capability table', () => {
 	});
 
 	it.each(selectable)('%s: the legacy notice appears only for legacy models', (id, model) => {
-		expect(visibleTopLevel({ ...generate, model: id }, 'legacyModelNotice')).toHaveLength(model.legacy ? 1 : 0);
+		const operation = model.requiresReferenceImage ? 'edit' : 'generate';
+		expect(visibleTopLevel({ ...generate, operation, model: id }, 'legacyModelNotice')).toHaveLength(
+			model.legacy ? 1 : 0,
+		);
 	});
 
 	it('shows the custom model id field and a free size field for a custom model', () => {

@@ -6,29 +6,37 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { buildImageRequest, type ImageOptions } from '../../helpers/imageRequest';
-import { imagesToItems, readGenerationResult } from '../../helpers/output';
-import { seedreamApiRequest } from '../../transport/request';
-import { commonImageOptions, readOutputSettings } from './common.description';
+import type { ImageOptions } from '../../helpers/imageRequest';
+import { commonImageOptions } from './common.description';
+import { deliveryModeProperty, pollingOptions } from './delivery.description';
 import {
+	imageSetAndStreamOptions,
 	modelOptionProperties,
 	modelSelectorProperties,
 	sizeProperties,
 } from './model.description';
+import { runImageOperation, type ImageJobInput } from './run';
+
+export const promptProperty: INodeProperties = {
+	displayName: 'Prompt',
+	name: 'prompt',
+	type: 'string',
+	typeOptions: { rows: 4 },
+	default: '',
+	required: true,
+	placeholder: 'e.g. A lighthouse on a cliff at dusk, cinematic light, 35mm photo',
+	description:
+		'What the image should show. Name the aspect ratio here (e.g. "16:9") to change the shape.',
+};
+
+export function sortedOptions(options: INodeProperties[]): INodeProperties[] {
+	return [...options].sort((a, b) => a.displayName.localeCompare(b.displayName));
+}
 
 const properties: INodeProperties[] = [
-	...modelSelectorProperties(),
-	{
-		displayName: 'Prompt',
-		name: 'prompt',
-		type: 'string',
-		typeOptions: { rows: 4 },
-		default: '',
-		required: true,
-		placeholder: 'e.g. A lighthouse on a cliff at dusk, cinematic light, 35mm photo',
-		description:
-			'What the image should show. Name the aspect ratio here (e.g. "16:9") to change the shape.',
-	},
+	deliveryModeProperty,
+	...modelSelectorProperties((model) => !model.requiresReferenceImage),
+	promptProperty,
 	...sizeProperties(),
 	{
 		displayName: 'Options',
@@ -36,9 +44,12 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: [...modelOptionProperties(), ...commonImageOptions].sort((a, b) =>
-			a.displayName.localeCompare(b.displayName),
-		),
+		options: sortedOptions([
+			...modelOptionProperties(),
+			...imageSetAndStreamOptions(),
+			...commonImageOptions,
+			...pollingOptions(),
+		]),
 	},
 ];
 
@@ -47,34 +58,27 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-export async function buildRequestForItem(context: IExecuteFunctions, itemIndex: number) {
-	const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
-	const model = context.getNodeParameter('model', itemIndex) as string;
-	const request = buildImageRequest(context.getNode(), itemIndex, {
-		model,
-		customModelId: context.getNodeParameter('customModelId', itemIndex, '') as string,
-		prompt: context.getNodeParameter('prompt', itemIndex, '') as string,
-		size: context.getNodeParameter('size', itemIndex, '') as string,
-		customSize: context.getNodeParameter('customSize', itemIndex, '') as string,
-		options: options as ImageOptions,
-	});
-	return { request, options };
+/** The parameters every Image operation shares: model, prompt, size and options. */
+export function readCommonInput(context: IExecuteFunctions, itemIndex: number): ImageJobInput {
+	const options = (context.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
+	return {
+		options,
+		request: {
+			model: context.getNodeParameter('model', itemIndex) as string,
+			customModelId: context.getNodeParameter('customModelId', itemIndex, '') as string,
+			prompt: context.getNodeParameter('prompt', itemIndex, '') as string,
+			size: context.getNodeParameter('size', itemIndex, '') as string,
+			customSize: context.getNodeParameter('customSize', itemIndex, '') as string,
+			options: options as ImageOptions,
+			maxImages: options.maxImages as number | undefined,
+			stream: options.stream as boolean | undefined,
+		},
+	};
 }
 
-/** Text to image, synchronously: one API call per item that returns when the images exist. */
-export async function execute(
-	this: IExecuteFunctions,
-	itemIndex: number,
-): Promise<INodeExecutionData[]> {
-	const { request, options } = await buildRequestForItem(this, itemIndex);
-	const settings = readOutputSettings(this, options);
-	const response = await seedreamApiRequest(this, {
-		path: '/seedream/images',
-		body: request.body,
-		kind: 'create',
-		itemIndex,
-		timeoutMs: settings.downloadTimeoutMs,
-	});
-	const result = readGenerationResult(response.body, request.model);
-	return await imagesToItems(this, itemIndex, result, settings);
+/** Text to image: one image, or a set of related images, per input item. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await runImageOperation.call(this, async (context, itemIndex) =>
+		readCommonInput(context, itemIndex),
+	);
 }

@@ -15,9 +15,9 @@ export function selectableIds(model: ModelCapabilities): string[] {
 	return [model.id, ...model.alternateIds];
 }
 
-function modelOptions(): INodePropertyOptions[] {
+function modelOptions(include: (model: ModelCapabilities) => boolean): INodePropertyOptions[] {
 	const options: INodePropertyOptions[] = [];
-	for (const model of MODELS) {
+	for (const model of MODELS.filter(include)) {
 		const label = model.legacy
 			? `Legacy: ${model.displayName.replace(/ \(Legacy\)$/, '')}`
 			: model.displayName;
@@ -35,8 +35,13 @@ function modelOptions(): INodePropertyOptions[] {
 }
 
 /** Model selector, legacy notices and the custom id field. */
-export function modelSelectorProperties(): INodeProperties[] {
-	const legacyNotices: INodeProperties[] = MODELS.filter((model) => model.notice).map((model) => ({
+export function modelSelectorProperties(
+	include: (model: ModelCapabilities) => boolean = () => true,
+	defaultModel = DEFAULT_MODEL_ID,
+): INodeProperties[] {
+	const legacyNotices: INodeProperties[] = MODELS.filter(
+		(model) => model.notice && include(model),
+	).map((model) => ({
 		displayName: model.notice ?? '',
 		name: 'legacyModelNotice',
 		type: 'notice',
@@ -48,8 +53,8 @@ export function modelSelectorProperties(): INodeProperties[] {
 			displayName: 'Model',
 			name: 'model',
 			type: 'options',
-			options: modelOptions(),
-			default: DEFAULT_MODEL_ID,
+			options: modelOptions(include),
+			default: defaultModel,
 			description:
 				'Seedream model to use. Options below change with the model. An expression may also give a documented alias such as doubao-seedream-4.5.',
 		},
@@ -200,4 +205,51 @@ export function modelOptionProperties(): INodeProperties[] {
 			displayOptions: { show: { '/model': [...modelIdsWith('webSearch'), CUSTOM_MODEL] } },
 		},
 	];
+}
+
+/** Image sets and streaming, for the models that support them. */
+export function imageSetAndStreamOptions(): INodeProperties[] {
+	return [
+		{
+			displayName: 'Max Images (Image Set)',
+			name: 'maxImages',
+			type: 'number',
+			typeOptions: { minValue: 1, maxValue: 15 },
+			default: 4,
+			description:
+				'Generate a set of up to this many related images (shared characters and style). Reference images plus this number may be 15 at most.',
+			displayOptions: { show: { '/model': [...modelIdsWith('imageSet'), CUSTOM_MODEL] } },
+		},
+		{
+			displayName: 'Stream Images',
+			name: 'stream',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to receive images one by one as they are generated and download each at once. Only in the "Wait for Result" mode.',
+			displayOptions: {
+				show: { '/model': [...modelIdsWith('stream'), CUSTOM_MODEL], '/mode': ['sync'] },
+			},
+		},
+	];
+}
+
+/** Background control for single-image edits, on the models that support it. */
+export function backgroundOption(): INodeProperties {
+	return {
+		displayName: 'Background',
+		name: 'background',
+		type: 'options',
+		options: [
+			{ name: 'Opaque', value: 'opaque', description: 'Keep or fill a solid background' },
+			{
+				name: 'Transparent',
+				value: 'transparent',
+				description: 'Cut out the subject; needs one PNG reference and Output Format PNG',
+			},
+		],
+		default: 'transparent',
+		description: 'Background of the edited image (one reference image only)',
+		displayOptions: { show: { '/model': [...modelIdsWith('background'), CUSTOM_MODEL] } },
+	};
 }

@@ -1,0 +1,133 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
+import { updateDisplayOptions } from 'n8n-workflow';
+
+import { MODELS, supports, type ModelCapabilities } from '../../capabilities';
+import type { ImageOptions } from '../../helpers/imageRequest';
+import { collectReferenceImages } from '../../helpers/references';
+import { commonImageOptions } from './common.description';
+import { deliveryModeProperty, pollingOptions } from './delivery.description';
+import { sortedOptions } from './generate.operation';
+import { modelSelectorProperties, selectableIds } from './model.description';
+import { runImageOperation } from './run';
+
+const canDecompose = (model: ModelCapabilities) => supports(model, 'layerDecomposition');
+const decomposers = MODELS.filter(canDecompose);
+
+const properties: INodeProperties[] = [
+	deliveryModeProperty,
+	...modelSelectorProperties(canDecompose, decomposers[0]?.id),
+	{
+		displayName: 'Input Image Source',
+		name: 'imageSource',
+		type: 'options',
+		options: [
+			{ name: 'Binary Property', value: 'binary' },
+			{ name: 'URL or Data URI', value: 'url' },
+		],
+		default: 'binary',
+		description: 'Where the one image to split into layers comes from',
+	},
+	{
+		displayName: 'Input Binary Property',
+		name: 'binaryPropertyName',
+		type: 'string',
+		default: 'data',
+		description: 'Binary property of the input item that holds the image (PNG or JPEG)',
+		displayOptions: { show: { imageSource: ['binary'] } },
+	},
+	{
+		displayName: 'Image URL',
+		name: 'imageUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. https://example.com/poster.png',
+		description: 'Public http(s) URL or data:image/...;base64,... URI of the image.',
+		displayOptions: { show: { imageSource: ['url'] } },
+	},
+	...decomposers.map((model): INodeProperties => {
+		const firstSize = model.layerDecompositionSizes[0];
+		return {
+			displayName: 'Size',
+			name: 'size',
+			type: 'options',
+			options: model.layerDecompositionSizes.map((size) => ({
+				name: size === 'auto' ? 'Auto (Match Input)' : size,
+				value: size,
+			})),
+			default: firstSize,
+			description: 'Resolution of the layers',
+			displayOptions: { show: { model: selectableIds(model) } },
+		};
+	}),
+	{
+		displayName: 'Size',
+		name: 'size',
+		type: 'string',
+		default: 'auto',
+		description: 'Layer resolution: auto or a preset such as 2K',
+		displayOptions: { show: { model: ['__custom'] } },
+	},
+	{
+		displayName: 'Prompt',
+		name: 'prompt',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		placeholder: 'e.g. Separate the title text and the product',
+		description: 'Optional hint about which layers to separate',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: sortedOptions([...commonImageOptions, ...pollingOptions()]),
+	},
+];
+
+export const description = updateDisplayOptions(
+	{ show: { resource: ['image'], operation: ['decomposeLayers'] } },
+	properties,
+);
+
+/** Splits one image into a base layer and transparent PNG layers, one output item per layer. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	return await runImageOperation.call(this, async (context, itemIndex) => {
+		const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
+		const source = context.getNodeParameter('imageSource', itemIndex, 'binary') as string;
+		const references = await collectReferenceImages(
+			context,
+			itemIndex,
+			source === 'binary'
+				? {
+						binaryProperties: context.getNodeParameter(
+							'binaryPropertyName',
+							itemIndex,
+							'data',
+						) as string,
+					}
+				: { urls: context.getNodeParameter('imageUrl', itemIndex, '') as string },
+		);
+		return {
+			options,
+			request: {
+				model: context.getNodeParameter('model', itemIndex) as string,
+				customModelId: context.getNodeParameter('customModelId', itemIndex, '') as string,
+				prompt: context.getNodeParameter('prompt', itemIndex, '') as string,
+				size: context.getNodeParameter('size', itemIndex, 'auto') as string,
+				options: {
+					responseFormat: options.responseFormat,
+					watermark: options.watermark,
+				} as ImageOptions,
+				references,
+				layerDecomposition: true,
+			},
+		};
+	});
+}
