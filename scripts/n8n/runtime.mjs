@@ -1,0 +1,172 @@
+// Runs workflows in a real n8n process with this package installed the way n8n installs
+// community packages (the npm tarball unpacked into <user folder>/.n8n/nodes/node_modules).
+import { spawn, spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+import { ensureN8n } from './install.mjs';
+
+export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+export const PACKAGE_NAME = 'n8n-nodes-seedream';
+/** Node and credential type names as n8n registers them for an installed community package. */
+export const NODE_TYPE = `${PACKAGE_NAME}.seedream`;
+export const TRIGGER_TYPE = `${PACKAGE_NAME}.seedreamTrigger`;
+
+let packedTarball;
+
+/** `npm pack` of the built package (once per process): what users install. */
+export function packPackage() {
+	if (packedTarball) return packedTarball;
+	const outDir = mkdtempSync(join(tmpdir(), 'seedream-pack-'));
+	const result = spawnSync('npm', ['pack', '--silent', '--pack-destination', outDir], { cwd: PACKAGE_DIR, encoding: 'utf8' });
+	if (result.status !== 0) throw new Error(`npm pack failed: ${result.stderr}`);
+	packedTarball = join(outDir, result.stdout.trim().split('\n').pop());
+	return packedTarball;
+}
+
+/** Unpacks the tarball into the user folder as n8n's community package installer does. */
+export function installPackageInto(userFolder) {
+	const tarball = packPackage();
+	const nodesDir = join(userFolder, '.n8n', 'nodes');
+	const target = join(nodesDir, 'node_modules', PACKAGE_NAME);
+	rmSync(target, { recursive: true, force: true });
+	mkdirSync(target, { recursive: true });
+	const untar = spawnSync('tar', ['-xzf', tarball, '-C', target, '--strip-components=1'], { encoding: 'utf8' });
+	if (untar.status !== 0) throw new Error(`tar failed: ${untar.stderr}`);
+	// n8n strips these before installing a community package.
+	const manifestPath = join(target, 'package.json');
+	const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
+	delete manifest.devDependencies;
+	delete manifest.peerDependencies;
+	delete manifest.optionalDependencies;
+	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+	writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: manifest.version } }, null, 2));
+	return target;
+}
+
+export function makeUserFolder() {
+	return mkdtempSync(join(tmpdir(), 'seedream-n8n-'));
+}
+
+/**
+ * Environment for a quiet, local n8n. `N8N_RESTRICT_FILE_ACCESS_TO` lets the
+ * "Read/Write Files from Disk" node write where the caller wants (n8n 2.x restricts it).
+ */
+export function n8nEnv(runtime, userFolder, extra = {}) {
+	const env = {
+		...process.env,
+		PATH: `${dirname(runtime.nodeBin)}:${process.env.PATH}`,
+		N8N_USER_FOLDER: userFolder,
+		N8N_ENCRYPTION_KEY: 'seedream-e2e-encryption-key',
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_SECURE_COOKIE: 'false',
+		N8N_HOST: '127.0.0.1',
+		N8N_LISTEN_ADDRESS: '127.0.0.1',
+		DB_SQLITE_POOL_SIZE: '1',
+		...extra,
+	};
+	delete env.npm_config_nodedir;
+	return env;
+}
+
+function runN8n(runtime, args, env, timeoutMs = 300_000) {
+	const result = spawnSync(runtime.nodeBin, [runtime.n8nBin, ...args], { env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 512 * 1024 * 1024 });
+	if (result.status !== 0) {
+		throw new Error(`n8n ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout?.slice(-3000)}\n${result.stderr?.slice(-3000)}`);
+	}
+	return result;
+}
+
+/**
+ * Imports credentials and a workflow into a fresh user folder and runs it with `n8n execute`.
+ * Returns the parsed run (`run.data.resultData.runData`), stdout and stderr.
+ */
+export async function runWorkflow({ workflow, credentials = [], env = {}, userFolder = makeUserFolder(), log = () => {} }) {
+	const runtime = await ensureN8n({ log });
+	installPackageInto(userFolder);
+	const fullEnv = n8nEnv(runtime, userFolder, env);
+	const workDir = join(userFolder, 'import');
+	mkdirSync(workDir, { recursive: true });
+	if (credentials.length) {
+		const credentialsFile = join(workDir, 'credentials.json');
+		writeFileSync(credentialsFile, JSON.stringify(credentials));
+		runN8n(runtime, ['import:credentials', `--input=${credentialsFile}`], fullEnv);
+	}
+	const withIds = { id: randomUUID().replace(/-/g, '').slice(0, 16), versionId: randomUUID(), active: false, settings: {}, ...workflow };
+	const workflowFile = join(workDir, 'workflow.json');
+	writeFileSync(workflowFile, JSON.stringify(withIds));
+	runN8n(runtime, ['import:workflow', `--input=${workflowFile}`], fullEnv);
+	const started = Date.now();
+	const result = runN8n(runtime, ['execute', `--id=${withIds.id}`, '--rawOutput'], fullEnv, 900_000);
+	const text = result.stdout;
+	// Log lines may precede the JSON; the run object starts with its "data" key.
+	const marker = text.indexOf('{\n  "data"');
+	const start = marker >= 0 ? marker : text.indexOf('{');
+	if (start < 0) throw new Error(`n8n printed no run data:\n${text.slice(-3000)}\n${result.stderr.slice(-3000)}`);
+	const run = JSON.parse(text.slice(start));
+	return { run, stdout: text, stderr: result.stderr, userFolder, durationMs: Date.now() - started };
+}
+
+/** Output items of a node in a finished run. */
+export function nodeOutput(run, nodeName, outputIndex = 0) {
+	const runs = run?.data?.resultData?.runData?.[nodeName];
+	if (!runs) throw new Error(`node "${nodeName}" did not run; ran: ${Object.keys(run?.data?.resultData?.runData ?? {}).join(', ')}`);
+	return runs[0]?.data?.main?.[outputIndex] ?? [];
+}
+
+export function runError(run) {
+	return run?.data?.resultData?.error;
+}
+
+export { ensureN8n, cpSync };
+
+/** Starts `n8n start` on loopback; resolves when /healthz answers. */
+export async function startN8nServer({ userFolder = makeUserFolder(), port = 5678, env = {}, log = () => {} } = {}) {
+	const runtime = await ensureN8n({ log });
+	installPackageInto(userFolder);
+	const fullEnv = n8nEnv(runtime, userFolder, { N8N_PORT: String(port), WEBHOOK_URL: `http://127.0.0.1:${port}/`, ...env });
+	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+	let output = '';
+	child.stdout.on('data', (chunk) => (output += chunk));
+	child.stderr.on('data', (chunk) => (output += chunk));
+	const deadline = Date.now() + 180_000;
+	for (;;) {
+		if (child.exitCode !== null) throw new Error(`n8n exited early:\n${output.slice(-3000)}`);
+		try {
+			const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+			if (response.ok) break;
+		} catch {
+			// not listening yet
+		}
+		if (Date.now() > deadline) {
+			child.kill('SIGKILL');
+			throw new Error(`n8n did not become healthy:\n${output.slice(-3000)}`);
+		}
+		await new Promise((r) => setTimeout(r, 500));
+	}
+	return {
+		url: `http://127.0.0.1:${port}`,
+		userFolder,
+		output: () => output,
+		stop: async () => {
+			if (child.exitCode !== null) return;
+			child.kill('SIGTERM');
+			await new Promise((r) => {
+				const timer = setTimeout(() => {
+					child.kill('SIGKILL');
+					r();
+				}, 15_000);
+				child.once('exit', () => {
+					clearTimeout(timer);
+					r();
+				});
+			});
+		},
+	};
+}
