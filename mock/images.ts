@@ -1,12 +1,28 @@
-// Real, decodable test images made locally: PNG through zlib, JPEG through jpeg-js.
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Real, decodable images made locally (PNG through zlib, JPEG through jpeg-js), so clients and
+// tests handle the same bytes they would get from the real image host.
 import { deflateSync, inflateSync } from 'node:zlib';
 
 import jpeg from 'jpeg-js';
 
 export type ImageFormat = 'png' | 'jpeg';
+
+/** What the mock serves; everything that changes the bytes is in here, so it is also the cache key. */
+export interface ImageSpec {
+	width: number;
+	height: number;
+	format: ImageFormat;
+	/** Picks the tint, so the images of one set differ. Kept small to bound the cache. */
+	variant: number;
+	/** PNG only: an RGBA image whose corners are transparent (a decomposition layer). */
+	alpha?: boolean;
+	/** Texture amplitude: 0 gives tiny files, about 20 gives photo-like JPEG sizes. */
+	noise?: number;
+}
+
+export const MIME_TYPES: Record<ImageFormat, string> = { png: 'image/png', jpeg: 'image/jpeg' };
+export const EXTENSIONS: Record<ImageFormat, string> = { png: 'png', jpeg: 'jpg' };
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 const CRC_TABLE = new Int32Array(256).map((_, n) => {
 	let c = n;
@@ -20,7 +36,7 @@ function crc32(bytes: Buffer): number {
 	return (crc ^ -1) >>> 0;
 }
 
-function chunk(type: string, data: Buffer): Buffer {
+function pngChunk(type: string, data: Buffer): Buffer {
 	const length = Buffer.alloc(4);
 	length.writeUInt32BE(data.length);
 	const body = Buffer.concat([Buffer.from(type, 'ascii'), data]);
@@ -29,78 +45,162 @@ function chunk(type: string, data: Buffer): Buffer {
 	return Buffer.concat([length, body, crc]);
 }
 
-/** A colour per seed, so images of one set differ. */
-function palette(seed: number): [number, number, number] {
-	return [(seed * 67 + 40) % 256, (seed * 131 + 90) % 256, (seed * 29 + 160) % 256];
+function tint(variant: number): [number, number, number] {
+	return [(variant * 67 + 40) % 256, (variant * 131 + 90) % 256, (variant * 29 + 160) % 256];
 }
 
 const clamp = (value: number) => (value < 0 ? 0 : value > 255 ? 255 : value | 0);
 
+interface Raster {
+	width: number;
+	height: number;
+	channels: 3 | 4;
+	/** Bytes before each row: 1 for PNG's filter byte, 0 for jpeg-js. */
+	rowPrefix: number;
+}
+
 /**
- * Writes a diagonal gradient with a per-seed tint into `target`; `noise` adds texture so JPEGs
- * get photo-like sizes. Plain loops: this runs for millions of pixels.
+ * Paints a diagonal gradient into `target`. Plain indexed loops on purpose: a 4096×4096 image is
+ * 16 million pixels, and this keeps it well under a second.
  */
-function paint(target: Buffer, width: number, height: number, channels: number, rowPadding: number, seed: number, noise: number, alphaCutout: boolean) {
-	const [r, g, b] = palette(seed);
+function paint(target: Buffer, raster: Raster, spec: ImageSpec): void {
+	const { width, height, channels, rowPrefix } = raster;
+	const [r, g, b] = tint(spec.variant);
+	const noise = spec.noise ?? 0;
+	const cx = width / 2;
+	const cy = height / 2;
 	let at = 0;
 	for (let y = 0; y < height; y++) {
-		at += rowPadding;
+		at += rowPrefix;
 		for (let x = 0; x < width; x++) {
 			const t = (x / width + y / height) / 2;
-			const n = noise ? ((x * 7919 + y * 104729 + seed * 31) % 97) - 48 : 0;
+			const n = noise
+				? (((x * 7919 + y * 104729 + spec.variant * 31) % 97) - 48) * (noise / 48)
+				: 0;
 			target[at] = clamp(r * (1 - t) + 255 * t + n);
 			target[at + 1] = clamp(g * (1 - t) + 40 * t + n);
 			target[at + 2] = clamp(b * t + 30 + n);
-			if (channels === 4) target[at + 3] = alphaCutout && x < width / 4 ? 0 : 255;
+			if (channels === 4) {
+				// An ellipse of content on a transparent canvas, like a cut-out layer.
+				const dx = (x - cx) / cx;
+				const dy = (y - cy) / cy;
+				target[at + 3] = spec.alpha && dx * dx + dy * dy > 1 ? 0 : 255;
+			}
 			at += channels;
 		}
 	}
 }
 
-export function encodePng(width: number, height: number, seed = 0, options: { alpha?: boolean; noise?: number } = {}): Buffer {
-	const channels = options.alpha ? 4 : 3;
-	const raw = Buffer.alloc((width * channels + 1) * height);
-	paint(raw, width, height, channels, 1, seed, options.noise ?? 0, Boolean(options.alpha));
+export function encodePng(spec: Omit<ImageSpec, 'format'>): Buffer {
+	const channels = spec.alpha ? 4 : 3;
+	const raster: Raster = { width: spec.width, height: spec.height, channels, rowPrefix: 1 };
+	const raw = Buffer.alloc((spec.width * channels + 1) * spec.height);
+	paint(raw, raster, { ...spec, format: 'png' });
 	const header = Buffer.alloc(13);
-	header.writeUInt32BE(width, 0);
-	header.writeUInt32BE(height, 4);
-	header[8] = 8;
-	header[9] = options.alpha ? 6 : 2;
+	header.writeUInt32BE(spec.width, 0);
+	header.writeUInt32BE(spec.height, 4);
+	header[8] = 8; // bit depth
+	header[9] = spec.alpha ? 6 : 2; // RGBA : RGB
 	return Buffer.concat([
-		Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-		chunk('IHDR', header),
-		chunk('IDAT', deflateSync(raw, { level: 1 })),
-		chunk('IEND', Buffer.alloc(0)),
+		PNG_SIGNATURE,
+		pngChunk('IHDR', header),
+		pngChunk('IDAT', deflateSync(raw, { level: 1 })),
+		pngChunk('IEND', Buffer.alloc(0)),
 	]);
 }
 
-export function encodeJpeg(width: number, height: number, seed = 0, options: { noise?: number; quality?: number } = {}): Buffer {
-	const data = Buffer.alloc(width * height * 4);
-	paint(data, width, height, 4, 0, seed, options.noise ?? 0, false);
-	return jpeg.encode({ data, width, height }, options.quality ?? 85).data;
+export function encodeJpeg(spec: Omit<ImageSpec, 'format' | 'alpha'>, quality = 85): Buffer {
+	const data = Buffer.alloc(spec.width * spec.height * 4);
+	paint(
+		data,
+		{ width: spec.width, height: spec.height, channels: 4, rowPrefix: 0 },
+		{
+			...spec,
+			format: 'jpeg',
+		},
+	);
+	return jpeg.encode({ data, width: spec.width, height: spec.height }, quality).data;
 }
 
-/** Width and height from a PNG or JPEG header, for tests that check what was produced. */
-export function imageDimensions(bytes: Buffer): { width: number; height: number; format: ImageFormat } | undefined {
-	if (bytes.length > 24 && bytes.readUInt32BE(0) === 0x89504e47) {
-		return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), format: 'png' };
-	}
-	if (bytes[0] === 0xff && bytes[1] === 0xd8) {
-		let at = 2;
-		while (at + 9 < bytes.length) {
-			if (bytes[at] !== 0xff) return undefined;
-			const marker = bytes[at + 1];
-			const length = bytes.readUInt16BE(at + 2);
-			if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
-				return { height: bytes.readUInt16BE(at + 5), width: bytes.readUInt16BE(at + 7), format: 'jpeg' };
-			}
-			at += 2 + length;
+export function renderImage(spec: ImageSpec): Buffer {
+	return spec.format === 'png' ? encodePng(spec) : encodeJpeg(spec);
+}
+
+/**
+ * Least-recently-used cache of encoded images, bounded by bytes: the mock may be asked for many
+ * 4K images, and encoding one in pure JS costs most of a second.
+ */
+export class ImageCache {
+	private readonly entries = new Map<string, Buffer>();
+	private bytes = 0;
+
+	constructor(private readonly maxBytes = 256 * 1024 * 1024) {}
+
+	get(spec: ImageSpec): Buffer {
+		const key = [
+			spec.width,
+			spec.height,
+			spec.format,
+			spec.variant,
+			!!spec.alpha,
+			spec.noise ?? 0,
+		].join(':');
+		const hit = this.entries.get(key);
+		if (hit) {
+			// Re-insert to mark it as most recently used (Map keeps insertion order).
+			this.entries.delete(key);
+			this.entries.set(key, hit);
+			return hit;
 		}
+		const encoded = renderImage(spec);
+		this.entries.set(key, encoded);
+		this.bytes += encoded.length;
+		for (const [oldKey, oldValue] of this.entries) {
+			if (this.bytes <= this.maxBytes || oldKey === key) break;
+			this.entries.delete(oldKey);
+			this.bytes -= oldValue.length;
+		}
+		return encoded;
+	}
+}
+
+export type SniffedFormat = ImageFormat | 'gif' | 'webp' | 'bmp' | 'tiff';
+
+/** The format the magic bytes say, for the formats the API accepts as reference images. */
+export function sniffImageFormat(bytes: Buffer): SniffedFormat | undefined {
+	if (bytes.length >= 8 && bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return 'png';
+	if (bytes.length >= 3 && bytes[0] === 0xff && bytes[1] === 0xd8 && bytes[2] === 0xff)
+		return 'jpeg';
+	const ascii = bytes.toString('latin1', 0, 12);
+	if (ascii.startsWith('GIF87a') || ascii.startsWith('GIF89a')) return 'gif';
+	if (ascii.startsWith('RIFF') && ascii.slice(8, 12) === 'WEBP') return 'webp';
+	if (ascii.startsWith('BM')) return 'bmp';
+	if (ascii.startsWith('II*\0') || ascii.startsWith('MM\0*')) return 'tiff';
+	return undefined;
+}
+
+/** Width and height from a PNG or JPEG header, without decoding the pixels. */
+export function imageDimensions(
+	bytes: Buffer,
+): { width: number; height: number; format: ImageFormat } | undefined {
+	const format = sniffImageFormat(bytes);
+	if (format === 'png' && bytes.length >= 24) {
+		return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20), format };
+	}
+	if (format !== 'jpeg') return undefined;
+	let at = 2;
+	while (at + 9 < bytes.length && bytes[at] === 0xff) {
+		const marker = bytes[at + 1];
+		// SOFn markers carry the frame size; C4 (DHT), C8 (JPG) and CC (DAC) share the range but do not.
+		if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+			return { height: bytes.readUInt16BE(at + 5), width: bytes.readUInt16BE(at + 7), format };
+		}
+		at += 2 + bytes.readUInt16BE(at + 2);
 	}
 	return undefined;
 }
 
-/** Fully decodes an image (not just its header) and returns its size: proves the bytes are a real image. */
+/** Fully decodes a PNG or JPEG (not just its header) and returns its size: proves the bytes are a real image. */
 export function decodeImage(bytes: Buffer): { width: number; height: number; format: ImageFormat } {
 	const header = imageDimensions(bytes);
 	if (!header) throw new Error('not a PNG or JPEG');
@@ -108,11 +208,9 @@ export function decodeImage(bytes: Buffer): { width: number; height: number; for
 		const decoded = jpeg.decode(bytes, { maxMemoryUsageInMB: 1024, maxResolutionInMP: 100 });
 		return { width: decoded.width, height: decoded.height, format: 'jpeg' };
 	}
-	// PNG: inflate every IDAT chunk and check the scanline byte count.
 	const idat: Buffer[] = [];
-	let at = 8;
 	let channels = 3;
-	while (at < bytes.length) {
+	for (let at = 8; at + 8 <= bytes.length; ) {
 		const length = bytes.readUInt32BE(at);
 		const type = bytes.toString('ascii', at + 4, at + 8);
 		if (type === 'IHDR') channels = bytes[at + 8 + 9] === 6 ? 4 : 3;
@@ -120,23 +218,8 @@ export function decodeImage(bytes: Buffer): { width: number; height: number; for
 		at += 12 + length;
 	}
 	const raw = inflateSync(Buffer.concat(idat));
-	if (raw.length !== (header.width * channels + 1) * header.height) throw new Error('PNG pixel data does not match its size');
+	if (raw.length !== (header.width * channels + 1) * header.height) {
+		throw new Error('PNG pixel data does not match its size');
+	}
 	return header;
-}
-
-const DISK_CACHE = join(tmpdir(), 'seedream-mock-images-v1');
-
-/**
- * Encoding a 4K JPEG in pure JS takes seconds, and every test file starts its own mock, so
- * generated images are kept on disk between runs (they depend only on the key).
- */
-export function cachedImage(key: string, produce: () => Buffer): Buffer {
-	const file = join(DISK_CACHE, key.replace(/[^a-zA-Z0-9.-]/g, '_'));
-	if (existsSync(file)) return readFileSync(file);
-	const bytes = produce();
-	mkdirSync(DISK_CACHE, { recursive: true });
-	const temporary = `${file}.${process.pid}.tmp`;
-	writeFileSync(temporary, bytes);
-	renameSync(temporary, file);
-	return bytes;
 }

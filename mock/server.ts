@@ -1,91 +1,164 @@
-// A contract-faithful mock of Ace Data Cloud's Seedream API (see README "Mock API").
-// Loopback only. Model rules come from the node's capability table, so node and mock cannot drift.
-import { randomUUID } from 'node:crypto';
-import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
-
+// A contract-faithful mock of Ace Data Cloud's Seedream API (/work/shared/reference/seedream-api.md):
+// sync, async, callback and NDJSON generation, task lookups, real image files, fault injection.
+// Loopback only. Per-model rules come from the node's capability table (via ./validation).
+import { randomBytes, randomUUID } from 'node:crypto';
 import {
-	API_LIMITS,
-	findModel,
-	MODELS,
-	pixelsForSize,
-	sizeProblem,
-	supports,
-	type ModelCapabilities,
-} from '../nodes/Seedream/capabilities';
-import { cachedImage, encodeJpeg, encodePng, type ImageFormat } from './images';
+	createServer,
+	request as httpRequest,
+	type IncomingMessage,
+	type Server,
+	type ServerResponse,
+} from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { AddressInfo } from 'node:net';
+
+import { pixelsForSize } from '../nodes/Seedream/capabilities';
+import {
+	errorReply,
+	json,
+	parseJsonBody,
+	readBody,
+	send,
+	sendFault,
+	type FaultKind,
+	type Reply,
+} from './http';
+import { EXTENSIONS, ImageCache, MIME_TYPES, type ImageFormat, type ImageSpec } from './images';
+import { bad, HttpError, validateCreate, type CreatePlan, type RequestBody } from './validation';
+
+export { HttpError, validateCreate, acceptedModelIds } from './validation';
+export type { CreatePlan, RequestBody } from './validation';
+export type { FaultKind } from './http';
+
+/** An option given as a value, or computed from each create request's body. */
+export type PerRequest<T> = T | ((body: RequestBody) => T);
+
+/** How a generation fails: sync answers with an error envelope, tasks finish with `success:false`. */
+export interface MockFailure {
+	code: string;
+	message: string;
+	/** HTTP status of a failed sync call; default 500. */
+	status?: number;
+}
 
 export interface MockOptions {
+	/** Default 127.0.0.1. */
 	host?: string;
+	/** 0 (default) picks a free port. */
 	port?: number;
+	/** Default ['test-token']. */
 	validTokens?: string[];
-	/** Tokens whose balance is used up: 403 used_up. */
+	/** Tokens with no balance left: 403 used_up. Default ['poor-token']. */
 	poorTokens?: string[];
-	/** Sync generation latency. */
-	generationDelayMs?: number;
-	/** Time until an async task finishes; a function gets the request body. */
-	taskDurationMs?: number | ((body: Record<string, unknown>) => number);
-	/** Gap between NDJSON lines of a stream. */
-	streamLineDelayMs?: number;
-	/** Answer for an unknown task id: 200 `{}` (default) or 404 not_found. */
+	/** Every API call answers 429 too_many_requests while true. */
+	rateLimited?: boolean;
+	/** Time a sync generation (and a stream's first image) takes. Default 0. */
+	generationDelayMs?: PerRequest<number>;
+	/** Time until an async task finishes. Default 0. */
+	taskDurationMs?: PerRequest<number>;
+	/** Makes the generation fail as a whole. */
+	generationFailure?: PerRequest<MockFailure | undefined>;
+	/** 0-based slots of an image set that fail with OutputImageSensitiveContentDetected. */
+	failImages?: PerRequest<number[]>;
+	/** Unknown task id: 200 `{}` (default) or 404 not_found. */
 	unknownTaskStatus?: 200 | 404;
 	/** The v3 models were retired on 2026-08-05; true simulates the API before that. */
 	acceptLegacyModels?: boolean;
-	/** Serve images as application/octet-stream so clients must sniff the type. */
-	untypedImages?: boolean;
-	downloadDelayMs?: number;
-	/** JPEG texture: 0 gives small files, higher values give realistic photo-like sizes. */
+	/** `auto` (default): JPEG unless output_format is png; decomposition layers are PNG. */
+	imageFormat?: 'auto' | 'png' | 'jpeg';
+	/** JPEG/PNG texture: 0 (default) gives small files, about 20 gives photo-like sizes. */
 	jpegNoise?: number;
-	/** Every request answers 429 while true. */
-	rateLimited?: boolean;
-	/** Callback delivery: normal, twice, late (by callbackDelayMs) or never. */
+	/** Image host sends `application/octet-stream` (true) or no content-type ('absent'): clients must sniff. */
+	untypedImages?: boolean | 'absent';
+	/** Latency of every image download. */
+	downloadDelayMs?: number;
+	/** Gap before each NDJSON image line. */
+	streamLineDelayMs?: number;
+	/** Adds image_index, task_id and trace_id to NDJSON lines (undocumented; Ark has image_index). */
+	streamLineExtras?: boolean;
+	/** Async submit answer: `{task_id, trace_id}` (default) or only the documented `{task_id}`. */
+	asyncSubmitBody?: 'full' | 'minimal';
+	/** Callback delivery: once (default), twice, or never; `callbackDelayMs` makes it late. */
 	callbackMode?: 'once' | 'twice' | 'never';
 	callbackDelayMs?: number;
+	/** retrieve_batch item order; the real order is undocumented, so clients must match by id. */
+	batchOrder?: 'request' | 'reversed';
+	/** Whether success bodies carry the optional `usage` block. Default true. */
+	includeUsage?: boolean;
+	/** Layers above the base a decomposition returns (contract: at most 16). Default 2. */
+	layerCount?: number;
+	/** Larger bodies answer 413 request_too_large. Default 64 MiB. */
+	maxBodyBytes?: number;
+	/** Called after every answered request (the CLI logs with it). */
+	onRequest?: (entry: { method: string; path: string; status: number; ms: number }) => void;
 }
 
 export interface MockStats {
 	/** Every POST /seedream/images that reached the server, whatever happened next: proves no double submit. */
-	createRequests: number;
-	/** Jobs the mock accepted (billed, on the real API). */
+	creates: number;
+	/** Creates that did not start a job: auth, validation or an injected fault answered them. */
+	createsRejected: number;
+	/** Jobs started (what the real API bills). creates = jobsCreated + createsRejected. */
 	jobsCreated: number;
+	/** Sum of reference images over accepted jobs. */
+	referenceImages: number;
 	taskQueries: number;
 	batchQueries: number;
 	downloads: number;
+	streams: number;
 	callbacksSent: number;
+	/** Every request, any path. */
 	requests: number;
+	/** @deprecated Same counter as `creates`. */
+	readonly createRequests: number;
 }
 
 export interface RecordedRequest {
 	method: string;
 	path: string;
+	/** Includes `authorization`, so tests can check the token that was sent. */
 	headers: IncomingMessage['headers'];
+	/** Parsed JSON; the raw text when it was not JSON; undefined for bodiless requests. */
 	body: unknown;
+	/** Date.now() on arrival. */
 	at: number;
 }
 
 export type FaultRoute = 'create' | 'task' | 'download';
-export interface Fault {
-	route: FaultRoute;
-	/** status: answer with `status` (+ envelope); reset: destroy the socket; resetMidBody: downloads only;
-	 * html: a proxy's 502 page; malformedJson: 200 with a broken body; delay: wait `delayMs` then answer normally. */
-	kind: 'status' | 'reset' | 'resetMidBody' | 'html' | 'malformedJson' | 'delay';
-	status?: number;
-	retryAfter?: number | string;
-	delayMs?: number;
-	times?: number;
-}
+
+/**
+ * A failure for the next `times` (default 1) requests of a route. It strikes before authentication,
+ * so no job starts, unless `afterAccept` (create): the job starts and is billed, then the fault hides
+ * the answer. `reset-mid-body` always cuts the real answer, so it implies `afterAccept`.
+ */
+export type Fault = { route: FaultRoute; times?: number; afterAccept?: boolean } & FaultKind;
 
 export interface TaskRecord {
+	_id: string;
 	id: string;
 	type: 'images';
 	api_id: string;
+	application_id: string;
+	user_id: string;
+	credential_id: string;
+	/** Unix seconds as floats, like the real platform. */
 	created_at: number;
 	started_at: number;
 	trace_id: string;
-	request: Record<string, unknown>;
+	request: RequestBody;
+	/** Absent while pending. */
 	finished_at?: number;
 	elapsed?: number;
-	response?: Record<string, unknown>;
+	/** Absent while pending. */
+	response?: RequestBody;
+}
+
+export interface CallbackDelivery {
+	url: string;
+	body: unknown;
+	/** Receiver's HTTP status; 0 when the POST failed. Unset while in flight. */
+	status?: number;
+	at: number;
 }
 
 export interface MockServer {
@@ -94,468 +167,609 @@ export interface MockServer {
 	options: MockOptions;
 	stats: MockStats;
 	requests: RecordedRequest[];
-	tasks: Map<string, TaskRecord>;
-	callbacks: Array<{ url: string; status?: number; body: unknown }>;
+	tasks: ReadonlyMap<string, TaskRecord>;
+	callbacks: CallbackDelivery[];
 	setOptions(patch: Partial<MockOptions>): void;
 	injectFault(fault: Fault): void;
-	/** Finishes a pending task now (tests that do not want to wait). */
-	completeTask(id: string): void;
+	/** Finishes a pending task now; false when the id is unknown or already finished. */
+	completeTask(id: string): boolean;
+	/** Back to the just-started state: initial options, zero stats, no requests, tasks or faults. */
 	reset(): void;
 	close(): Promise<void>;
 }
 
-const IMAGES_API_ID = '86ad30f3-0bc8-4b9b-b019-b9fa5b05672e';
-const MESSAGES = {
-	no_token: 'No token specified for the request.',
-	invalid_token: 'The specified token is invalid or wrong.',
-	used_up: 'Your balance is not sufficient for current request, please buy more in Ace Data Cloud.',
-	too_many_requests: 'You have exceeded the rate limit.',
-	no_api: 'API does not exist, please make sure url is correct.',
-	api_error: 'Internal server error.',
-	not_found: 'The task does not exist.',
+// ---------------------------------------------------------------------------------------------
+// What a generation produces
+
+/** One `data[]` slot before it gets a URL: an image, or a per-image failure. */
+type Slot = { image: ImageSpec; extra: RequestBody } | { error: { code: string; message: string } };
+
+const SENSITIVE_OUTPUT = {
+	code: 'OutputImageSensitiveContentDetected',
+	message: 'The request failed because the output image may contain sensitive information.',
 };
 
-class HttpError extends Error {
-	constructor(
-		readonly status: number,
-		readonly code: string,
-		message: string,
-	) {
-		super(message);
-	}
+const LAYER_NAMES = ['Title text', 'Product', 'Badge', 'Tagline', 'Logo', 'Decoration'];
+
+function valueFor<T>(option: PerRequest<T> | undefined, body: RequestBody, fallback: T): T {
+	if (option === undefined) return fallback;
+	return typeof option === 'function' ? (option as (body: RequestBody) => T)(body) : option;
 }
 
-const bad = (message: string) => new HttpError(400, 'bad_request', message);
-
-function acceptedModelIds(options: MockOptions): string[] {
-	return MODELS.filter((model) => options.acceptLegacyModels || !model.legacy).flatMap((model) => [model.id, ...model.alternateIds]);
+function outputFormat(body: RequestBody, options: MockOptions, layer = false): ImageFormat {
+	if (options.imageFormat && options.imageFormat !== 'auto') return options.imageFormat;
+	return layer || body.output_format === 'png' ? 'png' : 'jpeg';
 }
 
-/** Matrix checks of contract §1.5 / §4, with messages modelled on the real API's. */
-export function validateCreate(body: Record<string, unknown>, options: MockOptions): ModelCapabilities {
-	const modelId = String(body.model ?? '');
-	const allowed = acceptedModelIds(options);
-	const model = findModel(modelId);
-	if (!model || !allowed.includes(modelId)) throw bad(`model must be one of ${allowed.join(', ')}`);
-	const images = body.image === undefined ? [] : Array.isArray(body.image) ? body.image : [body.image];
-	const layer = body.layer_decomposition === true;
-	if (!layer && (typeof body.prompt !== 'string' || body.prompt.trim() === '')) throw bad('prompt is required');
-	for (const field of ['seed', 'guidance_scale'] as const) {
-		if (body[field] !== undefined && !supports(model, field === 'seed' ? 'seed' : 'guidanceScale')) {
-			throw bad(`${field} is not supported for model ${model.id}`);
-		}
-	}
-	if (images.length > 0 && !supports(model, 'referenceImages')) throw bad(`image is not supported for model ${model.id}`);
-	if (images.length === 0 && model.requiresReferenceImage) throw bad('image is required for this model');
-	if (images.length > model.maxReferenceImages) throw bad(`the number of reference images cannot exceed ${model.maxReferenceImages}`);
-	for (const image of images) checkReferenceImage(image);
-	const size = body.size === undefined ? (layer ? 'auto' : model.sizePresets.includes('2K') ? '2K' : model.defaultSize) : String(body.size);
-	const sizeError = sizeProblem(model, size, layer);
-	if (sizeError) throw bad(sizeError);
-	if (body.sequential_image_generation === 'auto') {
-		if (!supports(model, 'imageSet')) throw bad(`sequential_image_generation is not supported for model ${model.id}`);
-		const max = Number((body.sequential_image_generation_options as { max_images?: number } | undefined)?.max_images ?? API_LIMITS.maxImagesPerSet);
-		if (!Number.isInteger(max) || max < 1 || max > API_LIMITS.maxImagesPerSet) throw bad('max_images must be between 1 and 15');
-		if (images.length + max > API_LIMITS.maxReferencePlusGenerated) {
-			throw bad('the number of reference images plus max_images cannot exceed 15');
-		}
-	}
-	if (body.stream === true) {
-		if (!supports(model, 'stream')) throw bad(`stream is not supported for model ${model.id}`);
-		if (body.async === true || body.callback_url) throw bad('stream cannot be used with async or callback_url');
-	}
-	if (body.output_format !== undefined && !supports(model, 'outputFormat')) throw bad(`output_format is not supported for model ${model.id}`);
-	if (body.tools !== undefined && !supports(model, 'webSearch')) throw bad(`tools is not supported for model ${model.id}`);
-	const mode = (body.optimize_prompt_options as { mode?: string } | undefined)?.mode;
-	if (mode !== undefined && !(model.optimizePromptModes as string[]).includes(mode)) {
-		throw bad(model.optimizePromptModes.length === 1 ? `optimize_prompt_options.mode must be '${model.optimizePromptModes[0]}'` : 'optimize_prompt_options.mode is invalid');
-	}
-	if (body.background !== undefined) {
-		if (!supports(model, 'background')) throw bad(`background is not supported for model ${model.id}`);
-		if (images.length !== 1) throw bad('background requires exactly one input image');
-		if (body.background === 'transparent' && body.output_format !== 'png') throw bad('transparent background requires output_format png');
-	}
-	if (layer) {
-		if (!supports(model, 'layerDecomposition')) throw bad(`layer_decomposition is not supported for model ${model.id}`);
-		if (images.length !== 1) throw bad('layer_decomposition requires exactly one input image');
-		if (body.sequential_image_generation === 'auto' || body.stream || body.tools || body.background) {
-			throw bad('layer_decomposition cannot be combined with sequential_image_generation, stream, tools or background');
-		}
-	}
-	if (body.response_format !== undefined && !['url', 'b64_json'].includes(String(body.response_format))) throw bad('response_format is invalid');
-	return model;
+/** Horizontal bands down the image, one per layer, as Ace's `bounding_box` (absolute and per-mille). */
+function layerBox(index: number, count: number, width: number, height: number) {
+	const band = 900 / count;
+	const normalized = [
+		100,
+		Math.round(50 + index * band),
+		900,
+		Math.round(50 + (index + 1) * band - 10),
+	];
+	const absolute = normalized.map((value, i) =>
+		Math.round((value * (i % 2 ? height : width)) / 1000),
+	);
+	return { absolute, normalized };
 }
 
-function checkReferenceImage(image: unknown): void {
-	if (typeof image !== 'string') throw bad('image must be a string');
-	if (/^https?:\/\//.test(image)) return;
-	const match = /^data:image\/(png|jpeg|jpg|webp|bmp|tiff|gif);base64,([A-Za-z0-9+/=]+)$/.exec(image);
-	if (!match) throw bad('image must be an http(s) URL or a data:image/<format>;base64 URI');
-	if (Buffer.from(match[2], 'base64').length > API_LIMITS.maxReferenceImageBytes) throw bad('image size must not exceed 10MB');
-}
-
-async function readBody(req: IncomingMessage, limit = 64 * 1024 * 1024): Promise<string> {
-	const chunks: Buffer[] = [];
-	let total = 0;
-	for await (const chunk of req) {
-		total += (chunk as Buffer).length;
-		if (total > limit) throw new HttpError(413, 'request_too_large', 'Request body is too large.');
-		chunks.push(chunk as Buffer);
-	}
-	return Buffer.concat(chunks).toString('utf8');
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const now = () => Math.round(Date.now()) / 1000;
-
-export async function startMockServer(initial: MockOptions = {}): Promise<MockServer> {
-	const options: MockOptions = {
-		host: '127.0.0.1',
-		port: 0,
-		validTokens: ['test-token'],
-		poorTokens: ['poor-token'],
-		generationDelayMs: 0,
-		taskDurationMs: 0,
-		streamLineDelayMs: 0,
-		unknownTaskStatus: 200,
-		callbackMode: 'once',
-		callbackDelayMs: 0,
-		jpegNoise: 0,
-		...initial,
+function layerSlots(body: RequestBody, plan: CreatePlan, options: MockOptions): Slot[] {
+	const { width, height } = pixelsForSize(plan.size);
+	const noise = options.jpegNoise ?? 0;
+	const base: Slot = {
+		image: { width, height, format: outputFormat(body, options), variant: 0, noise },
+		extra: { z_index: 0 },
 	};
-	const stats: MockStats = { createRequests: 0, jobsCreated: 0, taskQueries: 0, batchQueries: 0, downloads: 0, callbacksSent: 0, requests: 0 };
-	const requests: RecordedRequest[] = [];
-	const tasks = new Map<string, TaskRecord>();
-	const callbacks: MockServer['callbacks'] = [];
-	const files = new Map<string, { width: number; height: number; format: ImageFormat; seed: number; alpha: boolean }>();
-	const imageCache = new Map<string, Buffer>();
-	const faults: Fault[] = [];
-	const timers = new Set<NodeJS.Timeout>();
-	const sockets = new Set<Socket>();
-	let baseUrl = '';
+	const count = Math.max(0, Math.min(16, options.layerCount ?? 2));
+	const layers = Array.from({ length: count }, (_, index): Slot => {
+		const box = layerBox(index, count, width, height);
+		const [left, top, right, bottom] = box.absolute;
+		const format = outputFormat(body, options, true);
+		return {
+			image: {
+				width: Math.max(1, right - left),
+				height: Math.max(1, bottom - top),
+				format,
+				variant: index + 1,
+				alpha: format === 'png',
+				noise,
+			},
+			extra: {
+				z_index: index + 1,
+				name: LAYER_NAMES[index % LAYER_NAMES.length],
+				description: `Layer ${index + 1} of the decomposed image`,
+				bounding_box: box,
+			},
+		};
+	});
+	return [base, ...layers];
+}
 
-	const later = (ms: number, fn: () => void) => {
-		const timer = setTimeout(() => {
-			timers.delete(timer);
-			fn();
-		}, ms);
-		timers.add(timer);
+function generationSlots(body: RequestBody, plan: CreatePlan, options: MockOptions): Slot[] {
+	if (plan.layerDecomposition) return layerSlots(body, plan, options);
+	const { width, height } = pixelsForSize(plan.size);
+	const failing = new Set(valueFor(options.failImages, body, []));
+	return Array.from(
+		{ length: plan.imageCount },
+		(_, index): Slot =>
+			failing.has(index)
+				? { error: SENSITIVE_OUTPUT }
+				: {
+						image: {
+							width,
+							height,
+							format: outputFormat(body, options),
+							// A few tints are enough to tell set images apart and keep the cache small.
+							variant: index % 4,
+							noise: options.jpegNoise ?? 0,
+						},
+						extra: {},
+					},
+	);
+}
+
+/** Stream lines carry only `image_url`/`b64_json` and `size`, as in the documented example. */
+function withoutPrompt(item: RequestBody): RequestBody {
+	const rest = { ...item };
+	delete rest.prompt;
+	return rest;
+}
+
+/** Upstream counts about one output token per 256 pixels. */
+function usageFor(plan: CreatePlan, body: RequestBody, data: RequestBody[]) {
+	const generated = data.filter((item) => !item.error);
+	const tokens = generated.reduce((sum, item) => {
+		const [w, h] = String(item.size).split('x').map(Number);
+		return sum + Math.round((w * h) / 256);
+	}, 0);
+	return {
+		generated_images: generated.length,
+		input_images: plan.references.length,
+		output_tokens: tokens,
+		total_tokens: tokens,
+		...(body.tools ? { tool_usage: { web_search: 1 } } : {}),
 	};
+}
 
-	function takeFault(route: FaultRoute): Fault | undefined {
-		const index = faults.findIndex((fault) => fault.route === route);
+// ---------------------------------------------------------------------------------------------
+// The server
+
+const IMAGES_API_ID = '86ad30f3-0bc8-4b9b-b019-b9fa5b05672e';
+
+const API_ROUTES = new Map<string, 'create' | 'task'>([
+	['/seedream/images', 'create'],
+	['/seedream/tasks', 'task'],
+]);
+
+const DEFAULT_OPTIONS: MockOptions = {
+	host: '127.0.0.1',
+	port: 0,
+	validTokens: ['test-token'],
+	poorTokens: ['poor-token'],
+	generationDelayMs: 0,
+	taskDurationMs: 0,
+	unknownTaskStatus: 200,
+	acceptLegacyModels: false,
+	imageFormat: 'auto',
+	jpegNoise: 0,
+	untypedImages: false,
+	downloadDelayMs: 0,
+	streamLineDelayMs: 0,
+	asyncSubmitBody: 'full',
+	callbackMode: 'once',
+	callbackDelayMs: 0,
+	batchOrder: 'request',
+	includeUsage: true,
+	layerCount: 2,
+	maxBodyBytes: 64 * 1024 * 1024,
+};
+
+type Counters = Omit<MockStats, 'createRequests'>;
+
+const zeroCounters = (): Counters => ({
+	creates: 0,
+	createsRejected: 0,
+	jobsCreated: 0,
+	referenceImages: 0,
+	taskQueries: 0,
+	batchQueries: 0,
+	downloads: 0,
+	streams: 0,
+	callbacksSent: 0,
+	requests: 0,
+});
+
+function newStats(): MockStats {
+	const stats = zeroCounters() as MockStats;
+	Object.defineProperty(stats, 'createRequests', { get: () => stats.creates, enumerable: false });
+	return stats;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
+/** Unix seconds with millisecond precision, like the platform's task timestamps. */
+const unixSeconds = () => Date.now() / 1000;
+const round3 = (value: number) => Math.round(value * 1000) / 1000;
+
+/** Shared by every mock in the process: encoding is the expensive part. */
+const imageCache = new ImageCache();
+
+interface Job {
+	record: TaskRecord;
+	plan: CreatePlan;
+}
+
+class SeedreamMock implements MockServer {
+	url = '';
+	port = 0;
+	readonly options: MockOptions;
+	readonly stats = newStats();
+	readonly requests: RecordedRequest[] = [];
+	readonly tasks = new Map<string, TaskRecord>();
+	readonly callbacks: CallbackDelivery[] = [];
+
+	private readonly jobs = new Map<string, Job>();
+	private readonly files = new Map<string, ImageSpec>();
+	private readonly faults: Fault[] = [];
+	private readonly timers = new Set<NodeJS.Timeout>();
+	/** Ids a real task record carries; constant per mock, like one account's. */
+	private readonly account = {
+		application_id: randomUUID(),
+		user_id: randomUUID(),
+		credential_id: randomUUID(),
+	};
+	private readonly server: Server;
+
+	constructor(private readonly initial: MockOptions) {
+		this.options = { ...DEFAULT_OPTIONS, ...initial };
+		this.server = createServer((req, res) => this.handle(req, res));
+	}
+
+	async listen(): Promise<void> {
+		await new Promise<void>((resolve, reject) => {
+			this.server.once('error', reject);
+			this.server.listen(this.options.port, this.options.host, resolve);
+		});
+		this.port = (this.server.address() as AddressInfo).port;
+		this.url = `http://${this.options.host}:${this.port}`;
+	}
+
+	setOptions(patch: Partial<MockOptions>): void {
+		Object.assign(this.options, patch);
+	}
+
+	injectFault(fault: Fault): void {
+		this.faults.push({ ...fault });
+	}
+
+	completeTask(id: string): boolean {
+		const job = this.jobs.get(id);
+		if (!job || job.record.response) return false;
+		this.finishJob(job);
+		return true;
+	}
+
+	reset(): void {
+		this.clearTimers();
+		for (const key of Object.keys(this.options)) delete this.options[key as keyof MockOptions];
+		Object.assign(this.options, DEFAULT_OPTIONS, this.initial);
+		Object.assign(this.stats, zeroCounters());
+		this.requests.length = 0;
+		this.callbacks.length = 0;
+		this.faults.length = 0;
+		this.jobs.clear();
+		this.tasks.clear();
+	}
+
+	async close(): Promise<void> {
+		this.clearTimers();
+		this.server.closeAllConnections();
+		await new Promise<void>((resolve) => this.server.close(() => resolve()));
+	}
+
+	// ---- Dispatch ----
+
+	private handle(req: IncomingMessage, res: ServerResponse): void {
+		this.stats.requests++;
+		const started = Date.now();
+		const path = (req.url ?? '/').split('?')[0];
+		res.on('close', () =>
+			this.options.onRequest?.({
+				method: req.method ?? '',
+				path,
+				status: res.statusCode,
+				ms: Date.now() - started,
+			}),
+		);
+		this.route(req, res, path).catch(() => {
+			if (res.headersSent) res.destroy();
+			else void send(res, errorReply(new HttpError(500, 'api_error')));
+		});
+	}
+
+	private record(req: IncomingMessage, path: string, body: unknown): void {
+		this.requests.push({
+			method: req.method ?? '',
+			path,
+			headers: req.headers,
+			body,
+			at: Date.now(),
+		});
+	}
+
+	private async route(req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+		const fileName = /^\/files\/([^/]+)$/.exec(path)?.[1];
+		if (fileName && (req.method === 'GET' || req.method === 'HEAD')) {
+			this.record(req, path, undefined);
+			return this.withFaults('download', res, () => this.downloadImage(fileName));
+		}
+		let raw: Buffer;
+		try {
+			raw = await readBody(req, this.options.maxBodyBytes ?? Infinity);
+		} catch (error) {
+			this.record(req, path, undefined);
+			return send(res, errorReply(error as HttpError));
+		}
+		const parsed = parseJsonBody(raw);
+		this.record(req, path, parsed.recorded);
+		const api = req.method === 'POST' ? API_ROUTES.get(path) : undefined;
+		if (!api) return send(res, errorReply(new HttpError(404, 'no_api')));
+		const handle = async () => {
+			this.authenticate(req);
+			if (parsed.error) throw parsed.error;
+			return api === 'create' ? this.createImages(req, parsed.body) : this.queryTasks(parsed.body);
+		};
+		if (api === 'task') return this.withFaults('task', res, handle);
+		this.stats.creates++;
+		const jobsBefore = this.stats.jobsCreated;
+		await this.withFaults('create', res, handle);
+		if (this.stats.jobsCreated === jobsBefore) this.stats.createsRejected++;
+	}
+
+	/** Runs a route's handler under its next fault, if one is queued. */
+	private async withFaults(
+		route: FaultRoute,
+		res: ServerResponse,
+		handle: () => Promise<Reply>,
+	): Promise<void> {
+		const fault = this.takeFault(route);
+		if (fault?.kind === 'delay') await sleep(fault.delayMs);
+		const strikesFirst =
+			fault && fault.kind !== 'delay' && fault.kind !== 'reset-mid-body' && !fault.afterAccept;
+		if (fault && strikesFirst) return sendFault(res, fault);
+		let reply: Reply;
+		try {
+			reply = await handle();
+		} catch (error) {
+			reply = errorReply(error instanceof HttpError ? error : new HttpError(500, 'api_error'));
+		}
+		return fault ? sendFault(res, fault, reply) : send(res, reply);
+	}
+
+	private takeFault(route: FaultRoute): Fault | undefined {
+		const index = this.faults.findIndex((fault) => fault.route === route);
 		if (index < 0) return undefined;
-		const fault = faults[index];
+		const fault = this.faults[index];
 		fault.times = (fault.times ?? 1) - 1;
-		if (fault.times <= 0) faults.splice(index, 1);
+		if (fault.times <= 0) this.faults.splice(index, 1);
 		return fault;
 	}
 
-	function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-		const text = JSON.stringify(body);
-		res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
-		res.end(text);
-	}
-
-	function sendError(res: ServerResponse, error: HttpError, headers: Record<string, string> = {}) {
-		sendJson(res, error.status, { success: false, error: { code: error.code, message: error.message }, trace_id: randomUUID() }, headers);
-	}
-
-	/** Applies an injected fault; true when the request has been answered (or dropped) by it. */
-	async function applyFault(route: FaultRoute, req: IncomingMessage, res: ServerResponse): Promise<boolean> {
-		const fault = takeFault(route);
-		if (!fault) return false;
-		switch (fault.kind) {
-			case 'delay':
-				await sleep(fault.delayMs ?? 1000);
-				return false;
-			case 'reset':
-				req.socket.destroy();
-				return true;
-			case 'html':
-				res.writeHead(fault.status ?? 502, { 'content-type': 'text/html' });
-				res.end('<html><head><title>502 Bad Gateway</title></head><body><h1>502 Bad Gateway</h1></body></html>');
-				return true;
-			case 'malformedJson':
-				res.writeHead(200, { 'content-type': 'application/json' });
-				res.end('{"success": true, "task_id": ');
-				return true;
-			case 'status': {
-				const status = fault.status ?? 500;
-				const code = status === 429 ? 'too_many_requests' : status === 504 ? 'timeout' : status >= 500 ? 'api_error' : 'bad_request';
-				const headers: Record<string, string> = fault.retryAfter !== undefined ? { 'retry-after': String(fault.retryAfter) } : {};
-				sendError(res, new HttpError(status, code, (MESSAGES as Record<string, string>)[code] ?? 'Injected failure.'), headers);
-				return true;
-			}
-			case 'resetMidBody':
-				return false;
-		}
-	}
-
-	function authenticate(req: IncomingMessage): void {
-		if (options.rateLimited) throw new HttpError(429, 'too_many_requests', MESSAGES.too_many_requests);
+	private authenticate(req: IncomingMessage): void {
 		const header = req.headers.authorization;
-		if (!header) throw new HttpError(400, 'no_token', MESSAGES.no_token);
+		if (!header) throw new HttpError(400, 'no_token');
 		const token = header.replace(/^Bearer\s+/i, '').trim();
-		if (options.poorTokens?.includes(token)) throw new HttpError(403, 'used_up', MESSAGES.used_up);
-		if (!options.validTokens?.includes(token)) throw new HttpError(401, 'invalid_token', MESSAGES.invalid_token);
+		if (this.options.poorTokens?.includes(token)) throw new HttpError(403, 'used_up');
+		if (!this.options.validTokens?.includes(token)) throw new HttpError(401, 'invalid_token');
+		if (this.options.rateLimited) throw new HttpError(429, 'too_many_requests');
 	}
 
-	function addImage(width: number, height: number, format: ImageFormat, seed: number, alpha = false): string {
-		const id = randomUUID();
-		files.set(id, { width, height, format, seed, alpha });
-		return `${baseUrl}/files/${id}.${format === 'png' ? 'png' : 'jpg'}`;
-	}
+	// ---- POST /seedream/images ----
 
-	function imageBytes(entry: { width: number; height: number; format: ImageFormat; seed: number; alpha: boolean }): Buffer {
-		const key = `${entry.width}x${entry.height}:${entry.format}:${entry.seed % 8}:${entry.alpha}:${options.jpegNoise}`;
-		let bytes = imageCache.get(key);
-		if (!bytes) {
-			bytes = cachedImage(key, () =>
-				entry.format === 'png'
-					? encodePng(entry.width, entry.height, entry.seed % 8, { alpha: entry.alpha })
-					: encodeJpeg(entry.width, entry.height, entry.seed % 8, { noise: options.jpegNoise }),
+	private async createImages(req: IncomingMessage, body: RequestBody): Promise<Reply> {
+		const plan = validateCreate(body, this.options);
+		const job = this.acceptJob(body, plan);
+		const { record } = job;
+		if (plan.async) {
+			this.later(valueFor(this.options.taskDurationMs, body, 0), () => this.finishJob(job));
+			const minimal = this.options.asyncSubmitBody === 'minimal';
+			return json(
+				minimal ? { task_id: record.id } : { task_id: record.id, trace_id: record.trace_id },
 			);
-			imageCache.set(key, bytes);
 		}
-		return bytes;
+		// With `accept: application/json` a stream request gets one JSON body (contract §2.7, best guess).
+		if (plan.stream && String(req.headers.accept ?? '').includes('application/x-ndjson')) {
+			return { kind: 'stream', run: (res) => this.streamImages(res, job) };
+		}
+		await sleep(valueFor(this.options.generationDelayMs, body, 0));
+		return this.resultReply(body, this.finishJob(job));
 	}
 
-	/** The success body of a generation: `data[]` slots with images, per-image errors or layers. */
-	function generate(body: Record<string, unknown>, model: ModelCapabilities, taskId: string, traceId: string) {
-		const prompt = typeof body.prompt === 'string' ? body.prompt : '';
-		const layer = body.layer_decomposition === true;
-		const requestedSize = body.size === undefined ? '2K' : String(body.size);
-		const { width, height } = requestedSize === 'auto' ? { width: 1024, height: 1024 } : pixelsForSize(requestedSize);
-		const format: ImageFormat = body.output_format === 'png' ? 'png' : 'jpeg';
-		const count = body.sequential_image_generation === 'auto'
-			? Number((body.sequential_image_generation_options as { max_images?: number } | undefined)?.max_images ?? 4)
-			: 1;
-		const failing = new Set(
-			[...prompt.matchAll(/\[fail-image:(\d+)\]/g)].map((match) => Number(match[1])),
-		);
-		const b64 = body.response_format === 'b64_json';
-		const slot = (w: number, h: number, fmt: ImageFormat, seed: number, extra: Record<string, unknown> = {}, alpha = false) => {
-			const url = addImage(w, h, fmt, seed, alpha);
-			const image = b64 ? { b64_json: imageBytes(files.get(url.split('/files/')[1].split('.')[0])!).toString('base64') } : { image_url: url };
-			return { prompt, size: `${w}x${h}`, ...image, ...(supports(model, 'outputFormat') ? { output_format: fmt } : {}), ...extra };
+	/** NDJSON (contract §2.7): a line per image as it is ready, then `completed` with the usage. */
+	private async streamImages(res: ServerResponse, job: Job): Promise<void> {
+		this.stats.streams++;
+		const { record, plan } = job;
+		const body = record.request;
+		await sleep(valueFor(this.options.generationDelayMs, body, 0));
+		// Whole-job errors come back as plain JSON, not as a stream.
+		if (this.failureFor(body)) return send(res, this.resultReply(body, this.finishJob(job)));
+		res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+		const data: RequestBody[] = [];
+		for (const [index, slot] of generationSlots(body, plan, this.options).entries()) {
+			if (index > 0) await sleep(this.options.streamLineDelayMs ?? 0);
+			if (res.destroyed) break;
+			const item = this.dataItem(slot, body);
+			data.push(item);
+			res.write(`${JSON.stringify(this.streamLine(job, index, item))}\n`);
+		}
+		const response = this.finishJob(job, data);
+		if (res.destroyed) return;
+		const usage = response.usage ?? usageFor(plan, body, data);
+		res.end(`${JSON.stringify({ type: 'image_generation.completed', usage })}\n`);
+	}
+
+	private streamLine(job: Job, index: number, item: RequestBody): RequestBody {
+		const extras = this.options.streamLineExtras
+			? { image_index: index, task_id: job.record.id, trace_id: job.record.trace_id }
+			: {};
+		return item.error
+			? { type: 'image_generation.partial_failed', ...extras, error: item.error }
+			: { type: 'image_generation.partial_succeeded', ...extras, data: [withoutPrompt(item)] };
+	}
+
+	/** A sync answer: the success body, or the error envelope of a failed generation. */
+	private resultReply(body: RequestBody, response: RequestBody): Reply {
+		if (response.success === true) return json(response);
+		const { code, message } = response.error as MockFailure;
+		return errorReply(new HttpError(this.failureFor(body)?.status ?? 500, code, message));
+	}
+
+	private failureFor(body: RequestBody): MockFailure | undefined {
+		return valueFor(this.options.generationFailure, body, undefined);
+	}
+
+	// ---- Jobs and task records ----
+
+	/** Starts a paid job: from here on the real API would bill it. Sync jobs get a record too. */
+	private acceptJob(body: RequestBody, plan: CreatePlan): Job {
+		this.stats.jobsCreated++;
+		this.stats.referenceImages += plan.references.length;
+		const created = unixSeconds();
+		const record: TaskRecord = {
+			_id: randomBytes(12).toString('hex'),
+			id: randomUUID(),
+			type: 'images',
+			api_id: IMAGES_API_ID,
+			...this.account,
+			created_at: created,
+			started_at: round3(created + 0.05),
+			trace_id: randomUUID(),
+			request: body,
 		};
-		let data: Array<Record<string, unknown>>;
-		if (layer) {
-			data = [slot(width, height, 'jpeg', 0, { z_index: 0 })];
-			const layers = [
-				{ name: 'Title text', description: 'Headline lettering', box: [0.1, 0.05, 0.9, 0.25] },
-				{ name: 'Product', description: 'Main subject', box: [0.25, 0.3, 0.75, 0.95] },
-			];
-			layers.forEach((entry, index) => {
-				const [l, t, r, b] = entry.box;
-				const w = Math.round((r - l) * width);
-				const h = Math.round((b - t) * height);
-				data.push(
-					slot(w, h, 'png', index + 1, {
-						z_index: index + 1,
-						name: entry.name,
-						description: entry.description,
-						bounding_box: {
-							absolute: [Math.round(l * width), Math.round(t * height), Math.round(r * width), Math.round(b * height)],
-							normalized: [l, t, r, b].map((v) => Math.round(v * 1000)),
-						},
-					}, true),
+		const job = { record, plan };
+		this.jobs.set(record.id, job);
+		this.tasks.set(record.id, record);
+		return job;
+	}
+
+	/** Stores the job's result (given, for streams, or generated now) in its record; idempotent. */
+	private finishJob(job: Job, data?: RequestBody[]): RequestBody {
+		const { record, plan } = job;
+		if (record.response) return record.response;
+		const body = record.request;
+		const failure = this.failureFor(body);
+		record.response = failure
+			? {
+					success: false,
+					task_id: record.id,
+					trace_id: record.trace_id,
+					error: { code: failure.code, message: failure.message },
+				}
+			: this.successBody(
+					job,
+					data ??
+						generationSlots(body, plan, this.options).map((slot) => this.dataItem(slot, body)),
 				);
-			});
-		} else {
-			data = Array.from({ length: count }, (_, index) =>
-				failing.has(index)
-					? { error: { code: 'OutputImageSensitiveContentDetected', message: 'The generated image may contain sensitive content.' } }
-					: slot(width, height, format, index),
-			);
-		}
-		const generated = data.filter((entry) => !entry.error).length;
+		record.finished_at = Math.max(unixSeconds(), record.started_at);
+		record.elapsed = round3(record.finished_at - record.started_at);
+		if (typeof body.callback_url === 'string')
+			this.scheduleCallback(body.callback_url, record.response);
+		return record.response;
+	}
+
+	private successBody(job: Job, data: RequestBody[]): RequestBody {
+		const { record, plan } = job;
 		return {
 			success: true,
-			task_id: taskId,
-			trace_id: traceId,
+			task_id: record.id,
+			trace_id: record.trace_id,
 			data,
-			usage: { generated_images: generated, output_tokens: generated * 4096, total_tokens: generated * 4096 },
+			...(this.options.includeUsage ? { usage: usageFor(plan, record.request, data) } : {}),
+			...(record.request.tools ? { tools: record.request.tools } : {}),
 		};
 	}
 
-	function failureBody(taskId: string, traceId: string) {
-		return { success: false, task_id: taskId, trace_id: traceId, error: { code: 'api_error', message: 'Image generation failed upstream.' } };
+	private scheduleCallback(url: string, body: RequestBody): void {
+		if (this.options.callbackMode === 'never') return;
+		const delay = this.options.callbackDelayMs ?? 0;
+		this.later(delay, () => this.deliverCallback(url, body));
+		// A duplicate, as an at-least-once sender may deliver: receivers must be idempotent.
+		if (this.options.callbackMode === 'twice')
+			this.later(delay + 50, () => this.deliverCallback(url, body));
 	}
 
-	function postCallback(url: string, body: unknown) {
-		const send = () => {
-			const payload = JSON.stringify(body);
-			stats.callbacksSent++;
-			const entry: MockServer['callbacks'][number] = { url, body };
-			callbacks.push(entry);
-			const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, (res) => {
-				entry.status = res.statusCode;
-				res.resume();
-			});
-			req.on('error', () => {
-				entry.status = 0;
-			});
-			req.end(payload);
-		};
-		if (options.callbackMode === 'never') return;
-		later(options.callbackDelayMs ?? 0, send);
-		if (options.callbackMode === 'twice') later((options.callbackDelayMs ?? 0) + 200, send);
-	}
-
-	function finishTask(record: TaskRecord, model: ModelCapabilities) {
-		if (record.response) return;
-		const prompt = String(record.request.prompt ?? '');
-		record.finished_at = now();
-		record.elapsed = Math.round((record.finished_at - record.started_at) * 1000) / 1000;
-		record.response = prompt.includes('[fail-task]')
-			? failureBody(record.id, record.trace_id)
-			: generate(record.request, model, record.id, record.trace_id);
-		if (typeof record.request.callback_url === 'string') postCallback(record.request.callback_url, record.response);
-	}
-
-	async function handleCreate(req: IncomingMessage, res: ServerResponse, body: Record<string, unknown>) {
-		const model = validateCreate(body, options);
-		stats.jobsCreated++;
-		const taskId = randomUUID();
-		const traceId = randomUUID();
-		if (body.async === true || typeof body.callback_url === 'string') {
-			const record: TaskRecord = { id: taskId, type: 'images', api_id: IMAGES_API_ID, created_at: now(), started_at: now(), trace_id: traceId, request: body };
-			tasks.set(taskId, record);
-			const duration = typeof options.taskDurationMs === 'function' ? options.taskDurationMs(body) : options.taskDurationMs ?? 0;
-			later(duration, () => finishTask(record, model));
-			sendJson(res, 200, { task_id: taskId, trace_id: traceId });
-			return;
-		}
-		if (body.stream === true && String(req.headers.accept ?? '').includes('application/x-ndjson')) {
-			await streamGeneration(res, body, model, taskId, traceId);
-			return;
-		}
-		await sleep(options.generationDelayMs ?? 0);
-		const prompt = String(body.prompt ?? '');
-		if (prompt.includes('[fail-task]')) throw new HttpError(500, 'api_error', 'Image generation failed upstream.');
-		sendJson(res, 200, generate(body, model, taskId, traceId));
-	}
-
-	async function streamGeneration(res: ServerResponse, body: Record<string, unknown>, model: ModelCapabilities, taskId: string, traceId: string) {
-		const result = generate(body, model, taskId, traceId);
-		res.writeHead(200, { 'content-type': 'application/x-ndjson' });
-		let index = 0;
-		for (const slot of result.data) {
-			await sleep(options.streamLineDelayMs ?? 0);
-			if (res.destroyed) return;
-			const line = slot.error
-				? { type: 'image_generation.partial_failed', image_index: index, error: slot.error }
-				: { type: 'image_generation.partial_succeeded', image_index: index, data: [slot] };
-			res.write(`${JSON.stringify(line)}\n`);
-			index++;
-		}
-		res.end(`${JSON.stringify({ type: 'image_generation.completed', task_id: taskId, trace_id: traceId, usage: result.usage })}\n`);
-	}
-
-	function handleTasks(res: ServerResponse, body: Record<string, unknown>) {
-		const action = body.action ?? 'retrieve';
-		if (action === 'retrieve_batch') {
-			stats.batchQueries++;
-			if (!Array.isArray(body.ids)) throw bad('ids must be an array');
-			const items = (body.ids as unknown[]).map((id) => tasks.get(String(id))).filter(Boolean);
-			sendJson(res, 200, { items, count: items.length });
-			return;
-		}
-		if (action !== 'retrieve') throw bad('action must be one of retrieve, retrieve_batch');
-		stats.taskQueries++;
-		const record = tasks.get(String(body.id ?? ''));
-		if (record) return sendJson(res, 200, record);
-		if (options.unknownTaskStatus === 404) throw new HttpError(404, 'not_found', MESSAGES.not_found);
-		sendJson(res, 200, {});
-	}
-
-	async function handleDownload(req: IncomingMessage, res: ServerResponse, name: string) {
-		stats.downloads++;
-		const fault = faults.find((entry) => entry.route === 'download');
-		if (await applyFault('download', req, res)) return;
-		const entry = files.get(name.split('.')[0]);
-		if (!entry) return sendError(res, new HttpError(404, 'not_found', 'File not found.'));
-		await sleep(options.downloadDelayMs ?? 0);
-		const bytes = imageBytes(entry);
-		res.writeHead(200, {
-			'content-type': options.untypedImages ? 'application/octet-stream' : entry.format === 'png' ? 'image/png' : 'image/jpeg',
-			'content-length': bytes.length,
+	private deliverCallback(url: string, body: RequestBody): void {
+		const payload = Buffer.from(JSON.stringify(body));
+		const delivery: CallbackDelivery = { url, body, at: Date.now() };
+		this.callbacks.push(delivery);
+		this.stats.callbacksSent++;
+		const post = url.startsWith('https:') ? httpsRequest : httpRequest;
+		const headers = { 'content-type': 'application/json', 'content-length': payload.length };
+		const req = post(url, { method: 'POST', timeout: 10_000, headers }, (res) => {
+			delivery.status = res.statusCode;
+			res.resume();
 		});
-		if (fault?.kind === 'resetMidBody') {
-			res.write(bytes.subarray(0, Math.floor(bytes.length / 2)), () => req.socket.destroy());
-			return;
-		}
-		res.end(bytes);
+		req.on('timeout', () => req.destroy());
+		req.on('error', () => {
+			delivery.status = 0;
+		});
+		req.end(payload);
 	}
 
-	const server: Server = createServer(async (req, res) => {
-		stats.requests++;
-		const path = (req.url ?? '/').split('?')[0];
-		try {
-			if (req.method === 'GET' && path.startsWith('/files/')) return await handleDownload(req, res, path.slice('/files/'.length));
-			const text = req.method === 'POST' ? await readBody(req) : '';
-			let body: Record<string, unknown> = {};
-			if (text) {
-				try {
-					body = JSON.parse(text) as Record<string, unknown>;
-				} catch {
-					throw bad('request body is not valid JSON');
-				}
-			}
-			requests.push({ method: req.method ?? '', path, headers: req.headers, body, at: Date.now() });
-			if (req.method === 'POST' && path === '/seedream/images') {
-				stats.createRequests++;
-				if (await applyFault('create', req, res)) return;
-				authenticate(req);
-				return await handleCreate(req, res, body);
-			}
-			if (req.method === 'POST' && path === '/seedream/tasks') {
-				if (await applyFault('task', req, res)) return;
-				authenticate(req);
-				return handleTasks(res, body);
-			}
-			throw new HttpError(404, 'no_api', MESSAGES.no_api);
-		} catch (error) {
-			if (res.headersSent || res.destroyed) return;
-			sendError(res, error instanceof HttpError ? error : new HttpError(500, 'api_error', MESSAGES.api_error));
-		}
-	});
-	server.on('connection', (socket) => {
-		sockets.add(socket);
-		socket.on('close', () => sockets.delete(socket));
-	});
-	await new Promise<void>((resolve) => server.listen(options.port, options.host, resolve));
-	const port = (server.address() as AddressInfo).port;
-	baseUrl = `http://${options.host}:${port}`;
+	private later(ms: number, fn: () => void): void {
+		const timer = setTimeout(
+			() => {
+				this.timers.delete(timer);
+				fn();
+			},
+			Math.max(0, ms),
+		);
+		this.timers.add(timer);
+	}
 
-	return {
-		url: baseUrl,
-		port,
-		options,
-		stats,
-		requests,
-		tasks,
-		callbacks,
-		setOptions: (patch) => Object.assign(options, patch),
-		injectFault: (fault) => faults.push({ times: 1, ...fault }),
-		completeTask: (id) => {
-			const record = tasks.get(id);
-			if (record) finishTask(record, findModel(String(record.request.model))!);
-		},
-		reset: () => {
-			Object.assign(stats, { createRequests: 0, jobsCreated: 0, taskQueries: 0, batchQueries: 0, downloads: 0, callbacksSent: 0, requests: 0 });
-			requests.length = 0;
-			callbacks.length = 0;
-			faults.length = 0;
-		},
-		close: async () => {
-			for (const timer of timers) clearTimeout(timer);
-			timers.clear();
-			for (const socket of sockets) socket.destroy();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
-		},
-	};
+	private clearTimers(): void {
+		for (const timer of this.timers) clearTimeout(timer);
+		this.timers.clear();
+	}
+
+	// ---- POST /seedream/tasks ----
+
+	private queryTasks(body: RequestBody): Reply {
+		const action = body.action ?? 'retrieve';
+		if (action === 'retrieve_batch') return this.retrieveBatch(body.ids);
+		if (action !== 'retrieve') throw bad('action must be one of retrieve, retrieve_batch');
+		this.stats.taskQueries++;
+		if (typeof body.id !== 'string' || body.id === '') throw bad('id is required');
+		const record = this.tasks.get(body.id);
+		if (record) return json(record);
+		if (this.options.unknownTaskStatus === 404) throw new HttpError(404, 'not_found');
+		return json({});
+	}
+
+	/** Unknown ids are dropped; `ids: []` is the free credential test. */
+	private retrieveBatch(ids: unknown): Reply {
+		this.stats.batchQueries++;
+		if (!Array.isArray(ids)) throw bad('ids must be an array of task ids');
+		const items = ids
+			.map((id) => this.tasks.get(String(id)))
+			.filter((record) => record !== undefined);
+		if (this.options.batchOrder === 'reversed') items.reverse();
+		return json({ items, count: items.length });
+	}
+
+	// ---- Images: published in results, served at /files/<id>.<ext> ----
+
+	private dataItem(slot: Slot, body: RequestBody): RequestBody {
+		if ('error' in slot) return { error: slot.error };
+		const { image, extra } = slot;
+		const url =
+			body.response_format === 'b64_json'
+				? { b64_json: imageCache.get(image).toString('base64') }
+				: { image_url: this.publish(image) };
+		return {
+			...(typeof body.prompt === 'string' ? { prompt: body.prompt } : {}),
+			size: `${image.width}x${image.height}`,
+			...url,
+			// Plain results came without output_format in the live run of 2026-10-07; layers carry it.
+			...(extra.z_index !== undefined ? { output_format: image.format } : {}),
+			...extra,
+		};
+	}
+
+	private publish(image: ImageSpec): string {
+		const id = randomUUID();
+		this.files.set(id, image);
+		return `${this.url}/files/${id}.${EXTENSIONS[image.format]}`;
+	}
+
+	private async downloadImage(name: string): Promise<Reply> {
+		this.stats.downloads++;
+		const [id, extension] = name.split('.');
+		const image = this.files.get(id);
+		if (!image || EXTENSIONS[image.format] !== extension) {
+			const headers = { 'content-type': 'text/plain' };
+			return { kind: 'bytes', status: 404, body: Buffer.from('Not Found'), headers };
+		}
+		await sleep(this.options.downloadDelayMs ?? 0);
+		return {
+			kind: 'bytes',
+			status: 200,
+			body: imageCache.get(image),
+			headers: this.imageHeaders(image.format),
+		};
+	}
+
+	private imageHeaders(format: ImageFormat): Record<string, string> {
+		const untyped = this.options.untypedImages;
+		if (untyped === 'absent') return {};
+		return { 'content-type': untyped ? 'application/octet-stream' : MIME_TYPES[format] };
+	}
 }
 
+export async function startMockServer(options: MockOptions = {}): Promise<MockServer> {
+	const mock = new SeedreamMock(options);
+	await mock.listen();
+	return mock;
+}

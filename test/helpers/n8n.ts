@@ -146,6 +146,11 @@ export interface RunNodeOptions {
 	continueOnFail?: boolean;
 	abortSignal?: AbortSignal;
 	typeVersion?: number;
+	/**
+	 * Parameters the editor would hide for these settings but that a hand-written or imported
+	 * workflow JSON can still carry; merged in after n8n drops hidden parameters.
+	 */
+	hiddenParameters?: INodeParameters;
 }
 
 export interface RunNodeResult {
@@ -229,6 +234,13 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	node.parameters =
 		NodeHelpers.getNodeParameters(options.nodeType.description.properties, node.parameters, true, false, node, options.nodeType.description) ??
 		node.parameters;
+	for (const [name, value] of Object.entries(options.hiddenParameters ?? {})) {
+		const current = node.parameters[name];
+		node.parameters[name] =
+			current && typeof current === 'object' && value && typeof value === 'object'
+				? ({ ...(current as object), ...(value as object) } as INodeParameters)
+				: value;
+	}
 
 	const statusLog: string[] = [];
 	const helper = new TestCredentialsHelper(options.credentialTypes ?? [], options.credentials ?? {});

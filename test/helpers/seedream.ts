@@ -13,6 +13,7 @@ export interface SeedreamRunOptions {
 	token?: string;
 	baseUrl?: string;
 	abortSignal?: AbortSignal;
+	hiddenParameters?: INodeParameters;
 }
 
 /** Starts a mock API for a test file and runs the Seedream node against it. */
@@ -43,6 +44,7 @@ export function useMockApi(options: MockOptions = {}) {
 				inputItems: run.inputItems,
 				continueOnFail: run.continueOnFail,
 				abortSignal: run.abortSignal,
+				hiddenParameters: run.hiddenParameters,
 			});
 		},
 	};

@@ -96,7 +96,8 @@ export function buildImageRequest(
 		);
 	}
 
-	const rawSize = input.size === 'custom' ? input.customSize : input.size;
+	// Models without presets (legacy) show only the WxH field, so `size` is then empty.
+	const rawSize = input.size === 'custom' || !input.size ? input.customSize : input.size;
 	const size =
 		typeof rawSize === 'string'
 			? rawSize.trim().replace(/^(\d+)\s*[xX×*]\s*(\d+)$/, '$1x$2')
