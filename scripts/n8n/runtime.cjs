@@ -103,8 +103,8 @@ function runN8n(runtime, args, env, timeoutMs = 300_000) {
  * Imports credentials and a workflow into a fresh user folder and runs it with `n8n execute`.
  * Returns the parsed run (`run.data.resultData.runData`), stdout and stderr.
  */
-async function runWorkflow({ workflow, credentials = [], env = {}, userFolder = makeUserFolder(), log = () => {} }) {
-	const runtime = await ensureN8n({ log });
+async function runWorkflow({ workflow, credentials = [], env = {}, userFolder = makeUserFolder(), log = () => {}, line }) {
+	const runtime = await ensureN8n({ log, line });
 	installPackageInto(userFolder);
 	const fullEnv = n8nEnv(runtime, userFolder, env);
 	const workDir = join(userFolder, 'import');
@@ -142,8 +142,8 @@ function runError(run) {
 
 
 /** Starts `n8n start` on loopback; resolves when /healthz answers. */
-async function startN8nServer({ userFolder = makeUserFolder(), port = 5678, env = {}, log = () => {} } = {}) {
-	const runtime = await ensureN8n({ log });
+async function startN8nServer({ userFolder = makeUserFolder(), port = 5678, env = {}, log = () => {}, line } = {}) {
+	const runtime = await ensureN8n({ log, line });
 	installPackageInto(userFolder);
 	const fullEnv = n8nEnv(runtime, userFolder, { N8N_PORT: String(port), WEBHOOK_URL: `http://127.0.0.1:${port}/`, ...env });
 	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });

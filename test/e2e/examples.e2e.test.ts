@@ -21,11 +21,18 @@ interface Workflow {
 	[key: string]: unknown;
 }
 
+/** n8n lines to run every example in: SEEDREAM_N8N_LINES=2 runs only 2.x. */
+const LINES = (process.env.SEEDREAM_N8N_LINES ?? '2,1')
+	.split(',')
+	.map((line) => line.trim())
+	.filter(Boolean);
+
 let mock: MockServer;
 let outDir: string;
+let line: string;
 
 beforeAll(async () => {
-	await runtime.ensureN8n({ log: (line: string) => process.stdout.write(`${line}\n`) });
+	for (const wanted of LINES) await runtime.ensureN8n({ line: wanted, log: (text: string) => process.stdout.write(`${text}\n`) });
 	mock = await startMockServer({ generationDelayMs: 200, taskDurationMs: 1500 });
 });
 
@@ -59,6 +66,7 @@ async function run(file: string) {
 		workflow: loadExample(file),
 		credentials: [{ id: 'seedreamDemoCred1', name: 'Seedream API', type: 'seedreamApi', data: { apiToken: 'test-token', baseUrl: mock.url } }],
 		env: { N8N_RESTRICT_FILE_ACCESS_TO: `${outDir};${examplesDir}` },
+		line,
 	});
 	const error = runtime.runError(result.run);
 	if (error) throw new Error(`workflow failed: ${error.message} ${error.description ?? ''}\n${result.stderr.slice(-2000)}`);
@@ -71,7 +79,11 @@ function writtenImages() {
 		.map((name) => ({ name, ...decodeImage(readFileSync(join(outDir, name))) }));
 }
 
-describe('example workflows in a real n8n', () => {
+describe.each(LINES)('example workflows in a real n8n %s.x', (wanted) => {
+	beforeAll(() => {
+		line = wanted;
+	});
+
 	it('generate-and-save.json: Generate writes a real 2K JPEG through n8n binary data', async () => {
 		const run = await run_('generate-and-save.json');
 		const [item] = runtime.nodeOutput(run, 'Seedream');
