@@ -109,6 +109,10 @@ export interface MockStats {
 	callbacksSent: number;
 	/** Every request, any path. */
 	requests: number;
+	/** Most creates the server was handling at the same moment (arrival to answer): checks client concurrency. */
+	maxConcurrentCreates: number;
+	/** Most image downloads being served at the same moment. */
+	maxConcurrentDownloads: number;
 	/** @deprecated Same counter as `creates`. */
 	readonly createRequests: number;
 }
@@ -340,6 +344,8 @@ const zeroCounters = (): Counters => ({
 	streams: 0,
 	callbacksSent: 0,
 	requests: 0,
+	maxConcurrentCreates: 0,
+	maxConcurrentDownloads: 0,
 });
 
 function newStats(): MockStats {
@@ -374,6 +380,7 @@ class SeedreamMock implements MockServer {
 	private readonly files = new Map<string, ImageSpec>();
 	private readonly faults: Fault[] = [];
 	private readonly timers = new Set<NodeJS.Timeout>();
+	private readonly inFlight = { creates: 0, downloads: 0 };
 	/** Ids a real task record carries; constant per mock, like one account's. */
 	private readonly account = {
 		application_id: randomUUID(),
@@ -463,6 +470,7 @@ class SeedreamMock implements MockServer {
 		const fileName = /^\/files\/([^/]+)$/.exec(path)?.[1];
 		if (fileName && (req.method === 'GET' || req.method === 'HEAD')) {
 			this.record(req, path, undefined);
+			this.track('downloads', res);
 			return this.withFaults('download', res, () => this.downloadImage(fileName));
 		}
 		let raw: Buffer;
@@ -483,9 +491,18 @@ class SeedreamMock implements MockServer {
 		};
 		if (api === 'task') return this.withFaults('task', res, handle);
 		this.stats.creates++;
+		this.track('creates', res);
 		const jobsBefore = this.stats.jobsCreated;
 		await this.withFaults('create', res, handle);
 		if (this.stats.jobsCreated === jobsBefore) this.stats.createsRejected++;
+	}
+
+	/** Counts a request as in flight until its connection is done with it (answered, or dropped by the client). */
+	private track(kind: 'creates' | 'downloads', res: ServerResponse): void {
+		this.inFlight[kind]++;
+		const max = kind === 'creates' ? 'maxConcurrentCreates' : 'maxConcurrentDownloads';
+		this.stats[max] = Math.max(this.stats[max], this.inFlight[kind]);
+		res.once('close', () => this.inFlight[kind]--);
 	}
 
 	/** Runs a route's handler under its next fault, if one is queued. */

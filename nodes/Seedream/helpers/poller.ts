@@ -1,4 +1,4 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { API_LIMITS } from '../capabilities';
 import { seedreamApiRequest } from '../transport/request';
@@ -10,6 +10,8 @@ export interface PollSettings {
 	/** First gap between rounds; later gaps grow with the time already waited. */
 	minIntervalMs: number;
 	maxIntervalMs: number;
+	/** Timeout of each lookup request; the transport's default when absent. */
+	requestTimeoutMs?: number;
 }
 
 export const DEFAULT_POLL_SETTINGS: PollSettings = {
@@ -32,6 +34,36 @@ export function nextPollInterval(settings: PollSettings, waitedMs: number): numb
 		settings.maxIntervalMs,
 		Math.max(settings.minIntervalMs, Math.round(waitedMs / 10)),
 	);
+}
+
+/**
+ * Looks tasks up with one `retrieve_batch` call per 50 ids. The API drops unknown ids from the
+ * answer, so an id missing from the map is not known to the API (for this token).
+ */
+export async function retrieveTasks(
+	context: IExecuteFunctions,
+	taskIds: string[],
+	options: { itemIndex?: number; timeoutMs?: number; stats?: PollStats } = {},
+): Promise<Map<string, IDataObject>> {
+	const records = new Map<string, IDataObject>();
+	for (let start = 0; start < taskIds.length; start += API_LIMITS.maxTaskIdsPerBatch) {
+		const chunk = taskIds.slice(start, start + API_LIMITS.maxTaskIdsPerBatch);
+		if (options.stats) options.stats.queries++;
+		const response = await seedreamApiRequest(context, {
+			path: '/seedream/tasks',
+			body: { action: 'retrieve_batch', ids: chunk },
+			kind: 'query',
+			itemIndex: options.itemIndex,
+			timeoutMs: options.timeoutMs,
+		});
+		const items = Array.isArray(response.body.items) ? response.body.items : [];
+		// The answer's order is undocumented, so records are matched by id.
+		for (const record of items as IDataObject[]) {
+			const id = record && typeof record === 'object' ? (record.id ?? record.task_id) : undefined;
+			if (typeof id === 'string' && id) records.set(id, record);
+		}
+	}
+	return records;
 }
 
 /**
@@ -60,25 +92,17 @@ export async function pollTasks(
 		);
 		throwIfCancelled(context, itemIndexForErrors);
 		stats.rounds++;
-		const ids = [...pending];
-		for (let start = 0; start < ids.length; start += API_LIMITS.maxTaskIdsPerBatch) {
-			const chunk = ids.slice(start, start + API_LIMITS.maxTaskIdsPerBatch);
-			stats.queries++;
-			const response = await seedreamApiRequest(context, {
-				path: '/seedream/tasks',
-				body: { action: 'retrieve_batch', ids: chunk },
-				kind: 'query',
-				itemIndex: itemIndexForErrors,
-			});
-			const records = Array.isArray(response.body.items) ? response.body.items : [];
-			for (const record of records as Array<{ id?: unknown }>) {
-				const id = typeof record?.id === 'string' ? record.id : undefined;
-				if (!id || !pending.has(id)) continue;
-				const state = deriveTaskState(id, record);
-				if (state.status === 'succeeded' || state.status === 'failed') {
-					pending.delete(id);
-					onFinished(state);
-				}
+		const records = await retrieveTasks(context, [...pending], {
+			itemIndex: itemIndexForErrors,
+			timeoutMs: settings.requestTimeoutMs,
+			stats,
+		});
+		for (const [id, record] of records) {
+			if (!pending.has(id)) continue;
+			const state = deriveTaskState(id, record);
+			if (state.status === 'succeeded' || state.status === 'failed') {
+				pending.delete(id);
+				onFinished(state);
 			}
 		}
 	}

@@ -1,5 +1,5 @@
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { imageTypeFromContentType, sniffImageType } from '../helpers/mime';
 import type { SeedreamContext } from './request';
@@ -28,21 +28,101 @@ export interface DownloadOptions {
 	taskId?: string;
 }
 
+/** The parts of Node's readable stream (axios' response body) that the download uses. */
+interface ResponseBody extends AsyncIterable<Buffer> {
+	destroy(error?: Error): void;
+	read(): Buffer | null;
+	unshift(chunk: Buffer): void;
+	on(event: 'readable' | 'end', listener: () => void): this;
+	on(event: 'error', listener: (error: Error) => void): this;
+	off(event: string, listener: (...args: never[]) => void): this;
+}
+
 interface StreamResponse {
 	statusCode: number;
 	headers: IDataObject;
-	body: AsyncIterable<Buffer> & { destroy?: (error?: Error) => void; resume?: () => void };
+	body: ResponseBody;
 }
 
-async function collect(body: AsyncIterable<Buffer>, maxBytes: number): Promise<Buffer> {
-	const chunks: Buffer[] = [];
-	let total = 0;
-	for await (const chunk of body) {
-		total += chunk.length;
-		if (maxBytes > 0 && total > maxBytes) throw new Error(`larger than ${maxBytes} bytes`);
-		chunks.push(chunk);
+/** Enough leading bytes to recognise every image type `sniffImageType` knows. */
+const SNIFF_BYTES = 16;
+
+/**
+ * Reads the first bytes of a response and puts them back, so the type can be checked by magic
+ * number while the whole body still streams into binary storage (nothing else is buffered).
+ */
+async function peekHead(body: ResponseBody, wanted: number): Promise<Buffer> {
+	const head = await new Promise<Buffer>((resolve, reject) => {
+		const chunks: Buffer[] = [];
+		let size = 0;
+		const finish = () => {
+			cleanup();
+			resolve(Buffer.concat(chunks));
+		};
+		const onReadable = () => {
+			let chunk: Buffer | null;
+			while (size < wanted && (chunk = body.read()) !== null) {
+				chunks.push(chunk);
+				size += chunk.length;
+			}
+			if (size >= wanted) finish();
+		};
+		const onError = (error: Error) => {
+			cleanup();
+			reject(error);
+		};
+		const cleanup = () => {
+			body.off('readable', onReadable);
+			body.off('end', finish);
+			body.off('error', onError);
+		};
+		body.on('readable', onReadable);
+		body.on('end', finish);
+		body.on('error', onError);
+	});
+	if (head.length > 0) body.unshift(head);
+	// Node re-enables flowing mode only after the 'readable' listener is gone (a tick later).
+	await sleep(0);
+	return head;
+}
+
+/** Waiters for a free download slot, per execution context. */
+interface DownloadSlots {
+	limit: number;
+	active: number;
+	queue: Array<() => void>;
+}
+
+const downloadSlots = new WeakMap<object, DownloadSlots>();
+
+/**
+ * Bounds the image downloads of one execution, across all its input items, to `limit` at once.
+ * Without it every item of a poll round would download all its images at the same moment.
+ */
+export function limitDownloads(context: SeedreamContext, limit: number): void {
+	downloadSlots.set(context, {
+		limit: Math.max(1, Math.floor(limit) || 1),
+		active: 0,
+		queue: [],
+	});
+}
+
+async function withDownloadSlot<T>(context: SeedreamContext, work: () => Promise<T>): Promise<T> {
+	const slots = downloadSlots.get(context);
+	if (!slots) return await work();
+	if (slots.active >= slots.limit) {
+		await new Promise<void>((resolve) => slots.queue.push(resolve));
+	} else {
+		slots.active++;
 	}
-	return Buffer.concat(chunks);
+	try {
+		return await work();
+	} finally {
+		// The slot passes straight to the next waiter, so `active` stays the same.
+		const next = slots.queue.shift();
+		if (next) next();
+		else slots.active--;
+	}
 }
 
 /**
@@ -54,6 +134,14 @@ async function collect(body: AsyncIterable<Buffer>, maxBytes: number): Promise<B
  * Free to repeat, so network errors, 429 and 5xx are retried, including a body cut off midway.
  */
 export async function downloadImage(
+	context: SeedreamContext,
+	url: string,
+	options: DownloadOptions,
+): Promise<IBinaryData> {
+	return await withDownloadSlot(context, async () => await download(context, url, options));
+}
+
+async function download(
 	context: SeedreamContext,
 	url: string,
 	options: DownloadOptions,
@@ -94,7 +182,7 @@ export async function downloadImage(
 			})) as StreamResponse;
 			const status = response.statusCode;
 			if (status >= 400) {
-				response.body.destroy?.();
+				response.body.destroy();
 				failure = {
 					status,
 					retryAfter: parseRetryAfter(response.headers['retry-after']),
@@ -103,7 +191,7 @@ export async function downloadImage(
 			} else {
 				const declaredLength = Number(response.headers['content-length'] ?? 0);
 				if (maxBytes > 0 && declaredLength > maxBytes) {
-					response.body.destroy?.();
+					response.body.destroy();
 					throw new NodeOperationError(
 						node,
 						`The image is larger than the ${maxBytes}-byte download limit`,
@@ -113,27 +201,35 @@ export async function downloadImage(
 						},
 					);
 				}
-				const declared = imageTypeFromContentType(response.headers['content-type']);
-				if (declared) {
-					return await context.helpers.prepareBinaryData(
-						response.body as unknown as Buffer,
-						`${options.fileBaseName}.${declared.extension}`,
-						declared.mimeType,
-					);
-				}
-				const bytes = await collect(response.body, maxBytes);
-				const sniffed = sniffImageType(bytes.subarray(0, 16));
-				if (!sniffed) {
+				// The bytes decide the type (hosts often say application/octet-stream); the header
+				// is the fallback for image formats the sniffer does not know.
+				const head = await peekHead(response.body, SNIFF_BYTES);
+				const type =
+					sniffImageType(head) ?? imageTypeFromContentType(response.headers['content-type']);
+				if (!type) {
+					response.body.destroy();
 					throw new NodeOperationError(node, 'The image URL did not return an image', {
 						itemIndex: options.itemIndex,
 						description: `Content-Type was "${String(response.headers['content-type'] ?? 'none')}" and the bytes are no known image format.${taskNote}`,
 					});
 				}
-				return await context.helpers.prepareBinaryData(
-					bytes,
-					`${options.fileBaseName}.${sniffed.extension}`,
-					sniffed.mimeType,
+				const binary = await context.helpers.prepareBinaryData(
+					response.body as unknown as Buffer,
+					`${options.fileBaseName}.${type.extension}`,
+					type.mimeType,
 				);
+				// Without a Content-Length the size is known only once stored; the file is not emitted.
+				if (maxBytes > 0 && Number(binary.bytes ?? 0) > maxBytes) {
+					throw new NodeOperationError(
+						node,
+						`The image is larger than the ${maxBytes}-byte download limit`,
+						{
+							itemIndex: options.itemIndex,
+							description: `Raise "Max Download Size" in the options if this image is expected.${taskNote}`,
+						},
+					);
+				}
+				return binary;
 			}
 		} catch (error) {
 			// Our own verdicts (not an image, too large) are final; the constructor returns them unchanged.

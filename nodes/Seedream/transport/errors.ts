@@ -91,9 +91,9 @@ export function buildApiError(node: INode, details: ApiErrorDetails): NodeApiErr
 			? `The API answered HTTP ${details.status} with a non-JSON body (often a proxy or gateway page)`
 			: `The API answered HTTP ${details.status}`);
 	const hints = [code ? FIX_HINTS[code] : undefined];
-	if (details.kind === 'create' && (details.status >= 500 || details.rawBody !== undefined)) {
-		hints.push(mayHaveStartedJobHint(details.traceId));
-	}
+	const maybeStarted =
+		details.kind === 'create' && (details.status >= 500 || details.rawBody !== undefined);
+	if (maybeStarted) hints.push(mayHaveStartedJobHint(details.traceId));
 	if (details.taskId) hints.push(`Task id: ${details.taskId}.`);
 	if (details.traceId) hints.push(`Trace id: ${details.traceId}.`);
 	const errorResponse: JsonObject = {
@@ -104,7 +104,9 @@ export function buildApiError(node: INode, details: ApiErrorDetails): NodeApiErr
 		http_status: details.status,
 	};
 	return new NodeApiError(node, errorResponse, {
-		message: `Seedream API: ${apiMessage}${code ? ` [${code}]` : ''}`,
+		message: `Seedream API: ${apiMessage}${code ? ` [${code}]` : ''}${
+			maybeStarted ? '; the job may still be running' : ''
+		}`,
 		description: hints.filter(Boolean).join(' '),
 		httpCode: String(details.status),
 		itemIndex: details.itemIndex,

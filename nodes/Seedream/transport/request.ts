@@ -10,7 +10,9 @@ import { buildApiError, mayHaveStartedJobHint, readErrorEnvelope } from './error
 import type { RequestKind, RetryPolicy } from './retry';
 import {
 	backoffDelay,
+	cancelSignal,
 	DEFAULT_RETRY_POLICY,
+	isNotSentError,
 	isRetryableNetworkError,
 	isRetryableStatus,
 	networkErrorCode,
@@ -20,6 +22,8 @@ import {
 } from './retry';
 
 export const CREDENTIAL_TYPE = 'seedreamApi';
+
+export const DEFAULT_QUERY_TIMEOUT_MS = 60_000;
 
 export type SeedreamContext = IExecuteFunctions | IWebhookFunctions;
 
@@ -117,7 +121,10 @@ export async function seedreamApiRequest(
 		...(options.stream ? { encoding: 'stream' as const } : {}),
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: options.timeoutMs,
+		// A lookup that hangs must not stall a poll forever; it is free to repeat.
+		timeout:
+			options.timeoutMs ?? (options.kind === 'create' ? undefined : DEFAULT_QUERY_TIMEOUT_MS),
+		abortSignal: cancelSignal(context),
 	};
 
 	for (let attempt = 0; ; attempt++) {
@@ -184,6 +191,17 @@ export async function seedreamApiRequest(
 	}
 }
 
+/** Words for a network error code; n8n replaces messages that contain the code itself with generic advice. */
+function describeNetworkError(code: string | undefined): string {
+	if (code === undefined) return 'no answer';
+	if (['ETIMEDOUT', 'ECONNABORTED', 'ESOCKETTIMEDOUT'].includes(code)) return 'timed out';
+	if (code === 'ECONNREFUSED') return 'connection refused';
+	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host name not found';
+	if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE')
+		return 'connection reset';
+	return 'network error';
+}
+
 function unreachableError(
 	context: SeedreamContext,
 	options: ApiRequestOptions,
@@ -192,14 +210,20 @@ function unreachableError(
 ): NodeApiError | NodeOperationError {
 	if (error instanceof NodeOperationError && !code) return error;
 	const node = context.getNode();
-	const what = code ?? 'no answer';
-	const description =
-		options.kind === 'create' && !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN'].includes(code ?? '')
-			? mayHaveStartedJobHint()
-			: 'Check the Base URL of the Seedream API credential and the network between n8n and the API.';
+	const what = describeNetworkError(code);
+	const codeNote = code ? ` Error code: ${code}.` : '';
+	const maybeSent = options.kind === 'create' && !isNotSentError(code);
 	// A fresh error keeps request details (headers with the token) out of the output.
-	return new NodeOperationError(node, `Could not reach the Seedream API (${what})`, {
-		itemIndex: options.itemIndex,
-		description,
-	});
+	return new NodeOperationError(
+		node,
+		maybeSent
+			? `The Seedream API did not answer the image request (${what}); the job may still be running`
+			: `Could not reach the Seedream API (${what})`,
+		{
+			itemIndex: options.itemIndex,
+			description: maybeSent
+				? `${mayHaveStartedJobHint()}${codeNote}`
+				: `Check the Base URL of the Seedream API credential and the network between n8n and the API.${codeNote}`,
+		},
+	);
 }

@@ -1,5 +1,5 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
-import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { deriveTaskState, summarizeTask } from '../../helpers/task';
 import { seedreamApiRequest } from '../../transport/request';
@@ -40,5 +40,19 @@ export async function execute(
 		notFoundAsEmpty: true,
 	});
 	const state = deriveTaskState(taskId, response.body);
+	if (state.status === 'not_found') {
+		// The API answers an unknown id with `200 {}` or with 404; both mean the same here.
+		throw new NodeApiError(
+			this.getNode(),
+			{ task_id: taskId, code: 'not_found', http_status: response.status },
+			{
+				message: `Seedream task not found: ${taskId}`,
+				description:
+					'Ace Data Cloud knows no task with this id for this token. Check the id, and that the task was created with the same Seedream API credential.',
+				httpCode: '404',
+				itemIndex,
+			},
+		);
+	}
 	return [{ json: summarizeTask(state), pairedItem: { item: itemIndex } }];
 }

@@ -1,9 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { API_LIMITS } from '../../capabilities';
+import { retrieveTasks } from '../../helpers/poller';
 import { deriveTaskState, summarizeTask } from '../../helpers/task';
-import { seedreamApiRequest } from '../../transport/request';
 
 const properties: INodeProperties[] = [
 	{
@@ -40,20 +39,7 @@ export async function execute(
 			description: 'Give at least one id, e.g. {{ $json.task_id }} or a comma-separated list.',
 		});
 	}
-	const records = new Map<string, unknown>();
-	for (let start = 0; start < ids.length; start += API_LIMITS.maxTaskIdsPerBatch) {
-		const chunk = ids.slice(start, start + API_LIMITS.maxTaskIdsPerBatch);
-		const response = await seedreamApiRequest(this, {
-			path: '/seedream/tasks',
-			body: { action: 'retrieve_batch', ids: chunk },
-			kind: 'query',
-			itemIndex,
-		});
-		const items = Array.isArray(response.body.items) ? response.body.items : [];
-		for (const record of items as Array<{ id?: string }>) {
-			if (record && typeof record.id === 'string') records.set(record.id, record);
-		}
-	}
+	const records = await retrieveTasks(this, ids, { itemIndex });
 	return ids.map((id) => ({
 		json: summarizeTask(deriveTaskState(id, records.get(id))),
 		pairedItem: { item: itemIndex },

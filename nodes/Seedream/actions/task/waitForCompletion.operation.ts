@@ -8,9 +8,9 @@ import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { settleWithConcurrency } from '../../helpers/concurrency';
 import { imagesToItems, readGenerationResult } from '../../helpers/output';
-import { pollTasks } from '../../helpers/poller';
+import { pollTasks, retrieveTasks } from '../../helpers/poller';
 import { deriveTaskState, summarizeTask, type TaskState } from '../../helpers/task';
-import { seedreamApiRequest } from '../../transport/request';
+import { limitDownloads } from '../../transport/download';
 import { commonImageOptions, readOutputSettings } from '../image/common.description';
 import { pollingOptions, readPollSettings } from '../image/delivery.description';
 import { sortedOptions } from '../image/generate.operation';
@@ -19,7 +19,10 @@ import { parseTaskIds } from './getMany.operation';
 const outputOptionNames = [
 	'binaryPropertyName',
 	'concurrency',
-	'downloadImages',
+	'fileNameTemplate',
+	'outputItems',
+	'outputMode',
+	'strict',
 	'maxDownloadMb',
 	'timeoutSeconds',
 ];
@@ -80,21 +83,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	}
 
 	const finished = new Map<string, TaskState>();
-	// One look first: tasks that are already done need no waiting at all.
-	const firstLook = await seedreamApiRequest(this, {
-		path: '/seedream/tasks',
-		body: { action: 'retrieve_batch', ids: [...owners.keys()].slice(0, 50) },
-		kind: 'query',
+	const notFound = new Set<string>();
+	limitDownloads(this, settings.concurrency);
+	// One look first: tasks that are already done need no waiting, and unknown ids would
+	// otherwise be polled until Max Wait.
+	const firstLook = await retrieveTasks(this, [...owners.keys()], {
+		timeoutMs: poll.requestTimeoutMs,
 	});
-	for (const record of (firstLook.body.items ?? []) as IDataObject[]) {
-		const state = deriveTaskState(String(record.id ?? ''), record);
-		if (state.status === 'succeeded' || state.status === 'failed')
-			finished.set(state.taskId, state);
+	for (const taskId of owners.keys()) {
+		const state = deriveTaskState(taskId, firstLook.get(taskId));
+		if (state.status === 'not_found') notFound.add(taskId);
+		else if (state.status !== 'pending') finished.set(taskId, state);
 	}
 	const stillPending = new Set(
 		await pollTasks(
 			this,
-			[...owners.keys()].filter((id) => !finished.has(id)),
+			[...owners.keys()].filter((id) => !finished.has(id) && !notFound.has(id)),
 			poll,
 			(state) => finished.set(state.taskId, state),
 		),
@@ -113,7 +117,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		order,
 		settings.concurrency,
 		async ({ itemIndex, taskId }) => {
-			const state = finished.get(taskId) ?? { taskId, status: 'pending' as const };
+			const state: TaskState = finished.get(taskId) ?? {
+				taskId,
+				status: notFound.has(taskId) ? 'not_found' : 'pending',
+			};
 			const summary = summarizeTask(state);
 			if (stillPending.has(taskId)) summary.timed_out = true;
 			if (state.status !== 'succeeded') return [{ json: summary, pairedItem: { item: itemIndex } }];
