@@ -85,7 +85,10 @@ async function binaryToDataUri(
 ): Promise<string> {
 	const node = context.getNode();
 	const label = `Binary property "${property}"`;
-	if (binary.mimeType && !binary.mimeType.toLowerCase().startsWith('image/')) {
+	const declared = (binary.mimeType ?? '').toLowerCase();
+	// Generic types are common for downloaded files: the bytes decide below.
+	const generic = declared === '' || declared === 'application/octet-stream';
+	if (!generic && !declared.startsWith('image/')) {
 		throw invalid(
 			node,
 			itemIndex,
@@ -127,7 +130,13 @@ export async function collectReferenceImages(
 	const item = context.getInputData()[itemIndex];
 	const available = Object.keys(item?.binary ?? {});
 	const requested = String(sources.binaryProperties ?? '').trim();
-	const names = requested === '*' ? available : splitList(requested);
+	const names =
+		requested === '*'
+			? available
+			: requested
+					.split(/[,\n]/)
+					.map((name) => name.trim())
+					.filter(Boolean);
 	if (requested === '*' && available.length === 0) {
 		throw invalid(
 			node,

@@ -1,6 +1,14 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import type { OutputSettings } from '../../helpers/output';
+import {
+	DEFAULT_FILE_NAME_TEMPLATE,
+	FILE_NAME_PLACEHOLDERS,
+	fileNameTemplateProblem,
+	type OutputGrouping,
+	type OutputMode,
+	type OutputSettings,
+} from '../../helpers/output';
 
 /** Options every Image operation has, whatever the model: delivery, output and transport. */
 export const commonImageOptions: INodeProperties[] = [
@@ -14,12 +22,49 @@ export const commonImageOptions: INodeProperties[] = [
 			'How many input items are sent to the API at the same time, and how many images download at once',
 	},
 	{
-		displayName: 'Download Images',
-		name: 'downloadImages',
+		displayName: 'Fail If Any Image Fails',
+		name: 'strict',
 		type: 'boolean',
-		default: true,
+		default: false,
 		description:
-			'Whether to store each image as n8n binary data. Off returns the image URLs only (they expire, so download them soon).',
+			'Whether the item fails when any image of a set, stream or decomposition fails. Off: the images that succeeded come out and the failed ones are listed in failed_images; the item fails only when no image succeeded.',
+	},
+	{
+		displayName: 'File Name',
+		name: 'fileNameTemplate',
+		type: 'string',
+		default: DEFAULT_FILE_NAME_TEMPLATE,
+		placeholder: 'e.g. {model}-{task_id}-{n}.{ext}',
+		description: `File name of each binary image. Placeholders: ${Object.entries(
+			FILE_NAME_PLACEHOLDERS,
+		)
+			.map(([name, meaning]) => `{${name}} (${meaning})`)
+			.join(', ')}.`,
+	},
+	{
+		displayName: 'Image Output',
+		name: 'outputMode',
+		type: 'options',
+		options: [
+			{
+				name: 'Binary',
+				value: 'binary',
+				description: 'Download each image into n8n binary data; the JSON carries no URL',
+			},
+			{
+				name: 'Binary and URL',
+				value: 'both',
+				description: 'Download each image and keep its URL in the JSON',
+			},
+			{
+				name: 'URL Only',
+				value: 'url',
+				description:
+					'Download nothing; the JSON carries the image URLs (they expire, so fetch them soon). Needs Response Format URL.',
+			},
+		],
+		default: 'binary',
+		description: 'How the generated images are handed to the next node',
 	},
 	{
 		displayName: 'Max Download Size (MB)',
@@ -30,11 +75,32 @@ export const commonImageOptions: INodeProperties[] = [
 		description: 'Largest image file accepted from the image host',
 	},
 	{
+		displayName: 'Output Items',
+		name: 'outputItems',
+		type: 'options',
+		options: [
+			{
+				name: 'One Item per Image',
+				value: 'perImage',
+				description: 'Each image (or layer) is its own item, binary in "Put Output in Field"',
+			},
+			{
+				name: 'All Images on One Item',
+				value: 'perInput',
+				description:
+					'One item per input item; the images are in the binary properties data_0, data_1, … (the field name plus the image index) and the JSON lists them under images',
+			},
+		],
+		default: 'perImage',
+		description: 'How the images of an image set or a decomposition are spread over output items',
+	},
+	{
 		displayName: 'Put Output in Field',
 		name: 'binaryPropertyName',
 		type: 'string',
 		default: 'data',
-		description: 'Name of the binary property that receives the image',
+		description:
+			'Binary property that receives the image. With all images on one item this is the prefix: data_0, data_1 and so on.',
 	},
 	{
 		displayName: 'Request Timeout (Seconds)',
@@ -55,7 +121,7 @@ export const commonImageOptions: INodeProperties[] = [
 		],
 		default: 'url',
 		description:
-			'How the API hands over images. Either way the node outputs binary data; URL keeps responses small.',
+			'How the API hands over images. URL keeps responses small; Base64 cannot be combined with "Image Output" URL Only.',
 	},
 	{
 		displayName: 'Watermark',
@@ -67,14 +133,49 @@ export const commonImageOptions: INodeProperties[] = [
 	},
 ];
 
+const OUTPUT_MODES: OutputMode[] = ['binary', 'url', 'both'];
+const GROUPINGS: OutputGrouping[] = ['perImage', 'perInput'];
+
+/** Reads and checks the output options; runs before any paid request. */
 export function readOutputSettings(
 	context: IExecuteFunctions,
 	options: IDataObject,
+	itemIndex = 0,
 ): OutputSettings {
+	const invalid = (message: string, description: string) =>
+		new NodeOperationError(context.getNode(), message, { itemIndex, description });
+	const mode = (options.outputMode ?? 'binary') as OutputMode;
+	if (!OUTPUT_MODES.includes(mode)) {
+		throw invalid(`"Image Output" "${String(mode)}" is not valid`, 'Use binary, url or both.');
+	}
+	if (mode === 'url' && options.responseFormat === 'b64_json') {
+		throw invalid(
+			'"Image Output" URL Only does not work with Response Format Base64',
+			'Base64 answers carry no image URL. Set "Response Format" to URL, or "Image Output" to Binary.',
+		);
+	}
+	const grouping = (options.outputItems ?? 'perImage') as OutputGrouping;
+	if (!GROUPINGS.includes(grouping)) {
+		throw invalid(`"Output Items" "${String(grouping)}" is not valid`, 'Use perImage or perInput.');
+	}
+	const fileNameTemplate = String(options.fileNameTemplate ?? DEFAULT_FILE_NAME_TEMPLATE);
+	const templateProblem = fileNameTemplateProblem(fileNameTemplate);
+	if (templateProblem) {
+		throw invalid(
+			`The "File Name" template is not valid: ${templateProblem}`,
+			`Use the placeholders ${Object.keys(FILE_NAME_PLACEHOLDERS)
+				.map((name) => `{${name}}`)
+				.join(', ')}, e.g. ${DEFAULT_FILE_NAME_TEMPLATE}.`,
+		);
+	}
+	const binaryPropertyName = String(options.binaryPropertyName ?? '').trim() || 'data';
 	const timeoutSeconds = Number(options.timeoutSeconds ?? 300);
 	return {
-		download: options.downloadImages !== false,
-		binaryPropertyName: String(options.binaryPropertyName || 'data'),
+		mode,
+		binaryPropertyName,
+		grouping,
+		fileNameTemplate,
+		strict: options.strict === true,
 		concurrency: Math.max(1, Number(options.concurrency ?? 5)),
 		downloadTimeoutMs: Math.max(5, timeoutSeconds) * 1000,
 		maxDownloadBytes: Math.round(Number(options.maxDownloadMb ?? 100) * 1024 * 1024),

@@ -29,7 +29,8 @@ describe('Image → Generate (sync) through n8n-core', () => {
 		});
 		expect(item.json.task_id).toEqual(expect.any(String));
 		expect(item.json.trace_id).toEqual(expect.any(String));
-		expect(String(item.json.image_url)).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/files\//);
+		// Binary output (the default) keeps the expiring URL out of the JSON; "Binary and URL" adds it.
+		expect(item.json).not.toHaveProperty('image_url');
 		const binary = item.binary!.data;
 		expect(binary.mimeType).toBe('image/jpeg');
 		expect(binary.fileExtension).toBe('jpg');
@@ -80,8 +81,8 @@ describe('Image → Generate (sync) through n8n-core', () => {
 		expect(api.mock.requests[0].body).toMatchObject({ model: 'doubao-seedream-4-5-251128' });
 	});
 
-	it('returns URLs only when downloads are off', async () => {
-		const result = await api.run(generate({ options: { downloadImages: false } }));
+	it('returns URLs only when Image Output is URL Only', async () => {
+		const result = await api.run(generate({ options: { outputMode: 'url' } }));
 		expect(result.items[0][0].binary).toBeUndefined();
 		expect(result.items[0][0].json.image_url).toEqual(expect.any(String));
 		expect(api.mock.stats.downloads).toBe(0);
