@@ -1,0 +1,523 @@
+// `npm run bench [-- --quick]`: throughput, memory, polling and streaming figures for the Seedream
+// node, measured against the project's mock API on loopback. The node runs through n8n-core's
+// real ExecuteContext (test/helpers/n8n.ts, the path the tests use) in a child process; the mock
+// runs in this process. Every time is compared with a reference measured in the same run.
+import { fork } from 'node:child_process';
+import { cpus } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+import { request } from 'undici';
+
+import { startMockServer, type MockOptions, type MockServer } from '../mock/server';
+import { MB, median, percentile, type Job, type JobResult } from './shared';
+
+// `npm run bench --quick` (no `--`) reaches the script only as npm_config_quick.
+const quick = process.argv.includes('--quick') || process.env.npm_config_quick === 'true';
+const TOKEN = 'test-token';
+
+interface Figure {
+	name: string;
+	value: number;
+	unit: string;
+	/** Human-readable target, e.g. "≤ 1.25". */
+	target?: string;
+	pass?: boolean;
+}
+
+interface WorkloadReport {
+	name: string;
+	setup: string;
+	figures: Figure[];
+	notes: string[];
+}
+
+const round = (value: number, digits = 2) => Math.round(value * 10 ** digits) / 10 ** digits;
+const seconds = (ms: number) => round(ms / 1000, 2);
+const isWarmup = (body: Record<string, unknown>) => body.prompt === 'warmup';
+
+function runChild(job: Job): Promise<JobResult> {
+	return new Promise((resolvePromise, reject) => {
+		const child = fork(join(__dirname, 'runner.js'), [], {
+			execArgv: ['--expose-gc'],
+			stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+		});
+		const guard = setTimeout(() => child.kill('SIGKILL'), 10 * 60_000);
+		let result: JobResult | undefined;
+		child.once('message', (message) => (result = message as JobResult));
+		child.once('error', reject);
+		child.once('exit', (code) => {
+			clearTimeout(guard);
+			if (!result) return reject(new Error(`bench runner exited with ${code} and no result`));
+			if (result.error) return reject(new Error(`${job.kind} job failed: ${result.error}`));
+			resolvePromise(result);
+		});
+		child.send(job);
+	});
+}
+
+/** Lets the mock encode its images before anything is timed (encoding a 4K image takes ~1 s). */
+async function warmMockImages(mock: MockServer, body: Record<string, unknown>): Promise<void> {
+	const create = await request(`${mock.url}/seedream/images`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+		body: JSON.stringify({ ...body, prompt: 'warmup' }),
+	});
+	const answer = (await create.body.json()) as { data?: Array<{ image_url?: string }> };
+	if (create.statusCode !== 200) throw new Error(`mock warm-up answered ${create.statusCode}`);
+	for (const item of answer.data ?? []) {
+		if (item.image_url) await (await request(item.image_url)).body.arrayBuffer();
+	}
+}
+
+async function withMock<T>(
+	options: MockOptions,
+	work: (mock: MockServer) => Promise<T>,
+): Promise<T> {
+	const mock = await startMockServer(options);
+	try {
+		return await work(mock);
+	} finally {
+		await mock.close();
+	}
+}
+
+/** An image URL the mock published for a task of the measured run. */
+function publishedImageUrl(mock: MockServer, prompt: string): string {
+	for (const task of mock.tasks.values()) {
+		if (task.request.prompt !== prompt) continue;
+		const data = (task.response?.data ?? []) as Array<{ image_url?: string }>;
+		const url = data.find((item) => item.image_url)?.image_url;
+		if (url) return url;
+	}
+	throw new Error(`no published image for "${prompt}"`);
+}
+
+/** The create bodies the node sent during the measured run, in item order. */
+function measuredCreates(mock: MockServer): Array<Record<string, unknown>> {
+	return mock.requests
+		.filter(
+			(req) => req.path === '/seedream/images' && !isWarmup(req.body as Record<string, unknown>),
+		)
+		.map((req) => req.body as Record<string, unknown>);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 1. Throughput
+
+async function throughput(): Promise<WorkloadReport> {
+	const items = quick ? 20 : 50;
+	const latencyMs = quick ? 1000 : 2000;
+	const concurrency = 10;
+	const model = 'doubao-seedream-4-0-250828';
+	return await withMock(
+		{ jpegNoise: 60, generationDelayMs: (body) => (isWarmup(body) ? 0 : latencyMs) },
+		async (mock) => {
+			await warmMockImages(mock, { model, size: '2K' });
+			const prompts = Array.from({ length: items }, (_, i) => `Product shot number ${i + 1}`);
+			const parameters = {
+				resource: 'image',
+				operation: 'generate',
+				mode: 'sync',
+				model,
+				size: '2K',
+				options: { concurrency },
+			};
+			const node = await runChild({
+				kind: 'node',
+				baseUrl: mock.url,
+				parameters,
+				prompts,
+				warmup: parameters,
+				expectImages: items,
+			});
+			const bodies = measuredCreates(mock);
+			if (bodies.length !== items)
+				throw new Error(`node sent ${bodies.length} creates for ${items} items`);
+			const bare = await runChild({
+				kind: 'bare',
+				baseUrl: mock.url,
+				bodies,
+				concurrency,
+				warmupBody: { ...bodies[0], prompt: 'warmup' },
+			});
+			if (bare.count !== items)
+				throw new Error(`bare client wrote ${bare.count} files for ${items} items`);
+			const download = await runChild({
+				kind: 'download',
+				urls: Array(5).fill(publishedImageUrl(mock, prompts[0])),
+			});
+			const transferMs = median(download.timesMs ?? []);
+			const waves = Math.ceil(items / concurrency);
+			const idealMs = waves * (latencyMs + transferMs);
+			return {
+				name: 'Throughput',
+				setup: `${items} items, sync Generate, ${latencyMs / 1000} s generation latency, ${round(node.bytes / items / MB, 1)} MB JPEG each, concurrency ${concurrency}`,
+				figures: [
+					{ name: 'node wall time', value: seconds(node.wallMs), unit: 's' },
+					{
+						name: 'ideal: ceil(items/concurrency) × (latency + one transfer)',
+						value: seconds(idealMs),
+						unit: 's',
+					},
+					{ name: 'bare undici client wall time', value: seconds(bare.wallMs), unit: 's' },
+					{
+						name: 'node / ideal',
+						value: round(node.wallMs / idealMs, 3),
+						unit: '×',
+						target: '≤ 1.25',
+						pass: node.wallMs / idealMs <= 1.25,
+					},
+					{
+						name: 'node / bare',
+						value: round(node.wallMs / bare.wallMs, 3),
+						unit: '×',
+						target: '≤ 1.15',
+						pass: node.wallMs / bare.wallMs <= 1.15,
+					},
+					{
+						name: 'one image transfer alone (median of 5)',
+						value: round(transferMs, 1),
+						unit: 'ms',
+					},
+					{
+						name: 'node peak RSS growth',
+						value: round((node.memory.peakBytes - node.memory.baselineBytes) / MB, 1),
+						unit: 'MB',
+					},
+				],
+				notes: [],
+			};
+		},
+	);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 2. Memory
+
+async function memory(): Promise<WorkloadReport> {
+	const images = quick ? 8 : 15;
+	const model = 'doubao-seedream-5-0-lite-260128';
+	// Noise 0.8 makes the mock's 4096×4096 PNGs 9.8–10.6 MB, like photographic output.
+	return await withMock({ jpegNoise: 0.8 }, async (mock) => {
+		await warmMockImages(mock, {
+			model,
+			size: '4K',
+			output_format: 'png',
+			sequential_image_generation: 'auto',
+			sequential_image_generation_options: { max_images: 4 },
+		});
+		const parameters = {
+			resource: 'image',
+			operation: 'generate',
+			mode: 'sync',
+			model,
+			size: '4K',
+			options: { outputFormat: 'png', maxImages: images },
+		};
+		const node = await runChild({
+			kind: 'node',
+			baseUrl: mock.url,
+			parameters,
+			prompts: ['A catalogue of 4K product photos'],
+			warmup: { ...parameters, size: '2K', options: { outputFormat: 'png' } },
+			expectImages: images,
+		});
+		const growth = node.memory.peakBytes - node.memory.baselineBytes;
+		return {
+			name: 'Memory',
+			setup: `one image set of ${images} × 4096×4096 PNG (${round(node.bytes / images / MB, 1)} MB each, ${round(node.bytes / MB, 1)} MB in all), n8n filesystem binary mode, child process`,
+			figures: [
+				{ name: 'idle baseline RSS', value: round(node.memory.baselineBytes / MB, 1), unit: 'MB' },
+				{
+					name: 'peak RSS during the run',
+					value: round(node.memory.peakBytes / MB, 1),
+					unit: 'MB',
+				},
+				{
+					name: 'peak RSS growth over baseline',
+					value: round(growth / MB, 1),
+					unit: 'MB',
+					target: '≤ 64',
+					pass: growth <= 64 * MB,
+				},
+				{ name: 'growth / total image bytes', value: round(growth / node.bytes, 3), unit: '×' },
+				{ name: 'wall time', value: seconds(node.wallMs), unit: 's' },
+			],
+			notes: [],
+		};
+	});
+}
+
+// ---------------------------------------------------------------------------------------------
+// 3. Polling
+
+async function polling(): Promise<WorkloadReport> {
+	const tasks = quick ? 20 : 50;
+	const minMs = 1000;
+	const maxMs = quick ? 8000 : 20_000;
+	const durationOf = (i: number) =>
+		Math.round(minMs + ((maxMs - minMs) * i) / Math.max(1, tasks - 1));
+	const taskIndex = (body: Record<string, unknown>) =>
+		Number(/^task (\d+)$/.exec(String(body.prompt))?.[1] ?? -1);
+	return await withMock(
+		{ taskDurationMs: (body) => (isWarmup(body) ? 0 : durationOf(taskIndex(body))) },
+		async (mock) => {
+			const parameters = {
+				resource: 'image',
+				operation: 'generate',
+				mode: 'pollUntilDone',
+				model: 'doubao-seedream-4-0-250828',
+				size: '1K',
+				options: { concurrency: 10 },
+			};
+			const node = await runChild({
+				kind: 'node',
+				baseUrl: mock.url,
+				parameters,
+				prompts: Array.from({ length: tasks }, (_, i) => `task ${i}`),
+				warmup: parameters,
+				expectImages: tasks,
+			});
+			const queries = mock.requests.filter(
+				(req) => req.path === '/seedream/tasks' && req.at >= node.startedAt,
+			);
+			const batches = queries.filter(
+				(req) => (req.body as { action?: string }).action === 'retrieve_batch',
+			);
+			// Requests of one round go out back to back; rounds are at least 1 s apart.
+			let rounds = 0;
+			let last = -Infinity;
+			for (const req of batches) {
+				if (req.at - last > 300) rounds++;
+				last = req.at;
+			}
+			const lags: number[] = [];
+			const overAllowance: number[] = [];
+			for (const record of mock.tasks.values()) {
+				const index = taskIndex(record.request);
+				if (index < 0 || record.finished_at === undefined) continue;
+				const finishedMs = record.finished_at * 1000;
+				const seen = batches.find(
+					(req) =>
+						req.at >= finishedMs &&
+						((req.body as { ids?: string[] }).ids ?? []).includes(record.id),
+				);
+				if (!seen) throw new Error(`task ${index} finished but no query saw it`);
+				const lag = seen.at - finishedMs;
+				lags.push(lag);
+				overAllowance.push(lag / Math.max(1000, 0.1 * durationOf(index)));
+			}
+			if (lags.length !== tasks) throw new Error(`saw ${lags.length} of ${tasks} tasks finish`);
+			const perRound = queries.length / Math.max(1, rounds);
+			const allowedPerRound = Math.ceil(tasks / 50);
+			const p95Ratio = percentile(overAllowance, 95);
+			return {
+				name: 'Polling',
+				setup: `${tasks} async tasks (Submit and Poll Until Done), durations ${minMs / 1000}–${maxMs / 1000} s evenly spread`,
+				figures: [
+					{
+						name: 'task queries (retrieve_batch + retrieve)',
+						value: queries.length,
+						unit: '',
+						target: '≤ 40',
+						pass: queries.length <= 40,
+					},
+					{ name: 'polling rounds', value: rounds, unit: '' },
+					{
+						name: 'queries per round',
+						value: round(perRound),
+						unit: '',
+						target: `≤ ${allowedPerRound}`,
+						pass: perRound <= allowedPerRound,
+					},
+					{ name: 'detection lag p50', value: round(percentile(lags, 50)), unit: 'ms' },
+					{ name: 'detection lag p95', value: round(percentile(lags, 95)), unit: 'ms' },
+					{
+						name: 'p95 of lag / max(1 s, 10 % of duration)',
+						value: round(p95Ratio, 3),
+						unit: '×',
+						target: '≤ 1',
+						pass: p95Ratio <= 1,
+					},
+					{ name: 'max lag', value: round(Math.max(...lags)), unit: 'ms' },
+					{
+						name: 'tasks seen within max(1 s, 10 % of duration)',
+						value: round((100 * overAllowance.filter((ratio) => ratio <= 1).length) / tasks, 1),
+						unit: '%',
+					},
+					{ name: 'wall time', value: seconds(node.wallMs), unit: 's' },
+				],
+				notes: [
+					'Lag = arrival of the first retrieve_batch that included the task after the mock finished it, minus the finish time.',
+				],
+			};
+		},
+	);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 4. Streaming pipelining
+
+async function streaming(): Promise<WorkloadReport> {
+	const images = 6;
+	const gapMs = quick ? 500 : 1000;
+	const firstMs = 1000;
+	const downloadDelayMs = 300;
+	const model = 'doubao-seedream-4-0-250828';
+	return await withMock(
+		{
+			jpegNoise: 60,
+			streamLineDelayMs: gapMs,
+			downloadDelayMs,
+			// A plain call takes as long as the whole stream, so both finish their generation together.
+			generationDelayMs: (body) =>
+				isWarmup(body) ? 0 : body.stream ? firstMs : firstMs + (images - 1) * gapMs,
+		},
+		async (mock) => {
+			await warmMockImages(mock, {
+				model,
+				size: '2K',
+				sequential_image_generation: 'auto',
+				sequential_image_generation_options: { max_images: 4 },
+			});
+			const base = { resource: 'image', operation: 'generate', mode: 'sync', model, size: '2K' };
+			const lagAfterFinish = async (options: Record<string, unknown>) => {
+				const parameters = { ...base, options };
+				const node = await runChild({
+					kind: 'node',
+					baseUrl: mock.url,
+					parameters,
+					prompts: ['A six-panel storyboard'],
+					warmup: { ...base, options: { ...options, maxImages: 1 } },
+					expectImages: images,
+				});
+				const record = [...mock.tasks.values()].find(
+					(task) =>
+						task.request.prompt === 'A six-panel storyboard' &&
+						task.created_at * 1000 >= node.startedAt - 50,
+				);
+				if (!record?.finished_at) throw new Error('the measured generation has no finish time');
+				return { node, lagMs: node.endedAt - record.finished_at * 1000 };
+			};
+			const streamed = await lagAfterFinish({ maxImages: images, stream: true });
+			const plain = await lagAfterFinish({ maxImages: images });
+			const download = await runChild({
+				kind: 'download',
+				urls: Array(5).fill(publishedImageUrl(mock, 'A six-panel storyboard')),
+			});
+			const oneMs = median(download.timesMs ?? []);
+			return {
+				name: 'Streaming',
+				setup: `${images}-image set, NDJSON lines ${gapMs / 1000} s apart, ${round(streamed.node.bytes / images / MB, 1)} MB JPEG each, image host latency ${downloadDelayMs} ms, default concurrency 5`,
+				figures: [
+					{
+						name: 'last partial_succeeded → all binaries ready (stream)',
+						value: round(streamed.lagMs),
+						unit: 'ms',
+					},
+					{
+						name: 'completed → all binaries ready (download after completed)',
+						value: round(plain.lagMs),
+						unit: 'ms',
+					},
+					{
+						name: 'stream / download-after-completed',
+						value: round(streamed.lagMs / plain.lagMs, 3),
+						unit: '×',
+						target: '< 1',
+						pass: streamed.lagMs < plain.lagMs,
+					},
+					{ name: 'one image download alone (median of 5)', value: round(oneMs, 1), unit: 'ms' },
+					{
+						name: 'stream lag / one image download',
+						value: round(streamed.lagMs / oneMs, 3),
+						unit: '×',
+						target: '≤ 1.5',
+						pass: streamed.lagMs <= 1.5 * oneMs,
+					},
+					{ name: 'stream wall time', value: seconds(streamed.node.wallMs), unit: 's' },
+					{ name: 'plain wall time', value: seconds(plain.node.wallMs), unit: 's' },
+				],
+				notes: [
+					'The issue sets no number here; the targets say the stream leaves only the last image to fetch after its line.',
+				],
+			};
+		},
+	);
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function printTable(reports: WorkloadReport[]): void {
+	const rows: string[][] = [['Workload', 'Figure', 'Value', 'Target', 'Result']];
+	for (const report of reports) {
+		for (const [i, figure] of report.figures.entries()) {
+			rows.push([
+				i === 0 ? report.name : '',
+				figure.name,
+				`${figure.value}${figure.unit ? ` ${figure.unit}` : ''}`,
+				figure.target ?? '',
+				figure.pass === undefined ? '' : figure.pass ? 'pass' : 'FAIL',
+			]);
+		}
+	}
+	const widths = rows[0].map((_, col) => Math.max(...rows.map((row) => row[col].length)));
+	const line = (row: string[]) => row.map((cell, col) => cell.padEnd(widths[col])).join(' | ');
+	console.log(line(rows[0]));
+	console.log(widths.map((width) => '-'.repeat(width)).join('-|-'));
+	for (const row of rows.slice(1)) console.log(line(row));
+}
+
+async function main(): Promise<void> {
+	const started = Date.now();
+	const reports: WorkloadReport[] = [];
+	const workloads: Array<[string, () => Promise<WorkloadReport>]> = [
+		['throughput', throughput],
+		['memory', memory],
+		['polling', polling],
+		['streaming', streaming],
+	];
+	const only = process.argv
+		.find((arg) => arg.startsWith('--only='))
+		?.slice('--only='.length)
+		.split(',');
+	for (const [name, workload] of workloads) {
+		if (only && !only.includes(name)) continue;
+		const t = Date.now();
+		process.stdout.write(`running ${name}${quick ? ' (quick)' : ''}... `);
+		const report = await workload();
+		console.log(`${seconds(Date.now() - t)} s`);
+		for (const figure of report.figures) if (figure.pass === false) process.exitCode = 1;
+		reports.push(report);
+	}
+	console.log('');
+	printTable(reports);
+	for (const report of reports)
+		for (const note of report.notes) console.log(`\n${report.name}: ${note}`);
+	const results = {
+		generatedAt: new Date().toISOString(),
+		quick,
+		durationSeconds: seconds(Date.now() - started),
+		machine: {
+			cpus: cpus().length,
+			cpuModel: cpus()[0]?.model,
+			node: process.version,
+			platform: `${process.platform}-${process.arch}`,
+		},
+		executionPath:
+			'Seedream node run by n8n-core ExecuteContext (test/helpers/n8n.ts runNode), filesystem binary mode, in a child process; mock API (mock/server.ts) on 127.0.0.1 in the parent process',
+		pass: reports.every((report) => report.figures.every((figure) => figure.pass !== false)),
+		workloads: reports,
+	};
+	const file = resolve(__dirname, '..', '..', 'bench', 'results.json');
+	writeFileSync(process.env.BENCH_RESULTS ?? file, `${JSON.stringify(results, null, '\t')}\n`);
+	console.log(
+		`\n${results.pass ? 'All targets met' : 'Some targets missed'} in ${results.durationSeconds} s; figures in ${process.env.BENCH_RESULTS ?? file}`,
+	);
+}
+
+main().catch((error) => {
+	console.error(error);
+	process.exit(1);
+});
