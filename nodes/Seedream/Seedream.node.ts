@@ -1,14 +1,19 @@
 import type {
 	IExecuteFunctions,
+	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
+	IWebhookFunctions,
+	IWebhookResponseData,
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as image from './actions/image';
+import { handleCallbackWebhook } from './actions/image/callback';
 import { router } from './actions/router';
 import * as task from './actions/task';
+import { CALLBACK_WEBHOOK_PATH } from './helpers/callback';
 
 export class Seedream implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,10 +25,32 @@ export class Seedream implements INodeType {
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Generate and edit images with ByteDance Seedream through Ace Data Cloud',
 		defaults: { name: 'Seedream' },
-		usableAsTool: true,
+		// The tool variant's default "Tool Description" is what an agent reads to decide when to call it.
+		usableAsTool: {
+			replacements: {
+				description:
+					'Creates images with ByteDance Seedream from a text prompt (or edits reference images) and returns JSON with each image URL, its size, the task ID and the model. Call it once per image or image set; it waits until the images exist.',
+			},
+		},
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'seedreamApi', required: true }],
+		// "Callback: pause" mode: Seedream calls the paused execution's resume URL with this path.
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				path: CALLBACK_WEBHOOK_PATH,
+				restartWebhook: true,
+				isFullPath: true,
+				responseMode: 'onReceived',
+				responseData: '',
+				ndvHideUrl: true,
+				ndvHideMethod: true,
+			},
+		],
+		waitingNodeTooltip:
+			'={{ "Waiting for Seedream to call back (" + $execution.resumeUrl + "). The execution resumes when every task has finished or the deadline passes." }}',
 		properties: [
 			{
 				displayName: 'Resource',
@@ -41,7 +68,30 @@ export class Seedream implements INodeType {
 		],
 	};
 
+	/**
+	 * n8n never registers restart webhooks (they live only while an execution waits), so there
+	 * is nothing to create or delete; the group exists because every node with `webhooks`
+	 * must define its lifecycle.
+	 */
+	webhookMethods = {
+		default: {
+			async checkExists(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async create(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+			async delete(this: IHookFunctions): Promise<boolean> {
+				return true;
+			},
+		},
+	};
+
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);
+	}
+
+	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+		return await handleCallbackWebhook.call(this);
 	}
 }

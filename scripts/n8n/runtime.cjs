@@ -4,6 +4,7 @@
 const { spawn, spawnSync } = require('node:child_process');
 const { randomUUID } = require('node:crypto');
 const { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
+const { createServer } = require('node:net');
 const { tmpdir } = require('node:os');
 const { dirname, join, resolve } = require('node:path');
 
@@ -45,6 +46,18 @@ function installPackageInto(userFolder) {
 	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
 	writeFileSync(join(nodesDir, 'package.json'), JSON.stringify({ name: 'installed-nodes', private: true, dependencies: { [PACKAGE_NAME]: manifest.version } }, null, 2));
 	return target;
+}
+
+/** A TCP port that is free on loopback right now. */
+function freePort() {
+	return new Promise((resolvePromise, reject) => {
+		const probe = createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address();
+			probe.close(() => resolvePromise(port));
+		});
+	});
 }
 
 function makeUserFolder() {
@@ -106,7 +119,8 @@ function runN8n(runtime, args, env, timeoutMs = 300_000) {
 async function runWorkflow({ workflow, credentials = [], env = {}, userFolder = makeUserFolder(), log = () => {}, line }) {
 	const runtime = await ensureN8n({ log, line });
 	installPackageInto(userFolder);
-	const fullEnv = n8nEnv(runtime, userFolder, env);
+	// Each n8n starts a task-runner broker; a fixed port would collide between parallel runs.
+	const fullEnv = n8nEnv(runtime, userFolder, { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...env });
 	const workDir = join(userFolder, 'import');
 	mkdirSync(workDir, { recursive: true });
 	if (credentials.length) {
@@ -145,7 +159,7 @@ function runError(run) {
 async function startN8nServer({ userFolder = makeUserFolder(), port = 5678, env = {}, log = () => {}, line } = {}) {
 	const runtime = await ensureN8n({ log, line });
 	installPackageInto(userFolder);
-	const fullEnv = n8nEnv(runtime, userFolder, { N8N_PORT: String(port), WEBHOOK_URL: `http://127.0.0.1:${port}/`, ...env });
+	const fullEnv = n8nEnv(runtime, userFolder, { N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()), WEBHOOK_URL: `http://127.0.0.1:${port}/`, ...env });
 	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	child.stdout.on('data', (chunk) => (output += chunk));
@@ -186,8 +200,63 @@ async function startN8nServer({ userFolder = makeUserFolder(), port = 5678, env 
 	};
 }
 
+/**
+ * Imports credentials and workflows into a user folder (before `n8n start`), and publishes
+ * (activates) those marked `active: true`. Returns the workflows with their ids.
+ */
+async function importWorkflows({ workflows, credentials = [], userFolder, env = {}, log = () => {}, line }) {
+	const runtime = await ensureN8n({ log, line });
+	installPackageInto(userFolder);
+	const fullEnv = n8nEnv(runtime, userFolder, env);
+	const workDir = join(userFolder, 'import');
+	mkdirSync(workDir, { recursive: true });
+	if (credentials.length) {
+		const credentialsFile = join(workDir, 'credentials.json');
+		writeFileSync(credentialsFile, JSON.stringify(credentials));
+		await runN8n(runtime, ['import:credentials', `--input=${credentialsFile}`], fullEnv);
+	}
+	const imported = [];
+	for (const workflow of workflows) {
+		const withIds = { id: randomUUID().replace(/-/g, '').slice(0, 16), versionId: randomUUID(), settings: {}, ...workflow, active: false };
+		const workflowFile = join(workDir, `workflow-${withIds.id}.json`);
+		writeFileSync(workflowFile, JSON.stringify(withIds));
+		await runN8n(runtime, ['import:workflow', `--input=${workflowFile}`], fullEnv);
+		if (workflow.active) await runN8n(runtime, ['publish:workflow', `--id=${withIds.id}`], fullEnv);
+		imported.push(withIds);
+	}
+	return imported;
+}
+
+/**
+ * Reads executions straight from the instance's SQLite database (n8n's REST API needs a login),
+ * with the Node.js that runs n8n (its `node:sqlite`). Returns `[{ id, workflowId, status, finished }]`.
+ */
+async function listExecutions({ userFolder, line }) {
+	const runtime = await ensureN8n({ line });
+	const script = `
+		const { DatabaseSync } = require('node:sqlite');
+		const db = new DatabaseSync(process.argv[1], { readOnly: true });
+		const rows = db.prepare('SELECT id, workflowId, status, finished FROM execution_entity ORDER BY id').all();
+		process.stdout.write(JSON.stringify(rows));`;
+	const dbFile = join(userFolder, '.n8n', 'database.sqlite');
+	return await new Promise((resolvePromise, reject) => {
+		const child = spawn(runtime.nodeBin, ['--no-warnings', '-e', script, dbFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+		let stdout = '';
+		let stderr = '';
+		child.stdout.on('data', (chunk) => (stdout += chunk));
+		child.stderr.on('data', (chunk) => (stderr += chunk));
+		child.once('error', reject);
+		child.once('close', (status) => {
+			if (status !== 0) return reject(new Error(`reading executions failed: ${stderr}`));
+			resolvePromise(JSON.parse(stdout || '[]'));
+		});
+	});
+}
+
 module.exports = {
 	PACKAGE_DIR,
+	importWorkflows,
+	listExecutions,
 	PACKAGE_NAME,
 	NODE_TYPE,
 	TRIGGER_TYPE,
@@ -195,6 +264,7 @@ module.exports = {
 	packPackage,
 	installPackageInto,
 	makeUserFolder,
+	freePort,
 	n8nEnv,
 	runWorkflow,
 	nodeOutput,

@@ -37,16 +37,30 @@ const WORKFLOW_ID = 'seedream-test-workflow';
 let storageDir: string | undefined;
 let binaryService: BinaryDataService | undefined;
 
+export interface LogEntry {
+	level: 'error' | 'warn' | 'info' | 'debug';
+	message: unknown;
+	meta: unknown;
+}
+
+/** Everything n8n-core and the node logged in this test file (silent, but searchable: see the security test). */
+export const recordedLogs: LogEntry[] = [];
+
+const recordLog =
+	(level: LogEntry['level']) =>
+	(message: unknown, meta?: unknown): void =>
+		void recordedLogs.push({ level, message, meta });
+
 const quietLogger = {
-	error: () => undefined,
-	warn: () => undefined,
-	info: () => undefined,
-	debug: () => undefined,
+	error: recordLog('error'),
+	warn: recordLog('warn'),
+	info: recordLog('info'),
+	debug: recordLog('debug'),
 	scoped: () => quietLogger,
 };
 
 /** n8n's BinaryDataService in filesystem mode under a temp folder, shared by a test file. */
-async function binaryDataService(): Promise<BinaryDataService> {
+export async function binaryDataService(): Promise<BinaryDataService> {
 	if (binaryService) return binaryService;
 	storageDir = mkdtempSync(join(tmpdir(), 'seedream-binary-'));
 	Container.set(Logger, quietLogger as unknown as Logger);
@@ -79,7 +93,7 @@ function resolveCredentialValue(value: unknown, credentials: ICredentialDataDecr
 }
 
 /** Applies a credential type's generic `authenticate` the way n8n's CredentialsHelper does. */
-class TestCredentialsHelper {
+export class TestCredentialsHelper {
 	constructor(
 		private readonly types: ICredentialType[],
 		private readonly data: Record<string, ICredentialDataDecryptedObject>,
@@ -176,7 +190,7 @@ export async function readBinary(binary: IBinaryData): Promise<Buffer> {
 	return await service.getAsBuffer(binary);
 }
 
-function additionalDataFor(helper: TestCredentialsHelper, statusLog: string[]): IWorkflowExecuteAdditionalData {
+export function additionalDataFor(helper: TestCredentialsHelper, statusLog: string[]): IWorkflowExecuteAdditionalData {
 	return {
 		credentialsHelper: helper as unknown as ICredentialsHelper,
 		executionId: 'test-execution',

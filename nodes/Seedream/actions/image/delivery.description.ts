@@ -2,15 +2,27 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_POLL_SETTINGS, type PollSettings } from '../../helpers/poller';
 
-export type DeliveryMode = 'sync' | 'pollUntilDone' | 'submitOnly';
+export type DeliveryMode = 'sync' | 'pollUntilDone' | 'submitOnly' | 'callbackWait' | 'callbackUrl';
 
-/** How a job is run: one blocking call, submit-and-poll, or submit only. */
+/** How a job is run: one blocking call, submit-and-poll, submit only, or by callback. */
 export const deliveryModeProperty: INodeProperties = {
 	displayName: 'Mode',
 	name: 'mode',
 	type: 'options',
 	noDataExpression: true,
 	options: [
+		{
+			name: 'Callback: Pause Until the Result Arrives',
+			value: 'callbackWait',
+			description:
+				'Submit every item, then pause the execution (no worker held) until Seedream calls back; resumes once with all images. n8n must be reachable from the internet (WEBHOOK_URL).',
+		},
+		{
+			name: 'Callback: Send to My URL',
+			value: 'callbackUrl',
+			description:
+				'Submit with your Callback URL (e.g. a Seedream Trigger) and return each task ID at once',
+		},
 		{
 			name: 'Submit and Poll Until Done',
 			value: 'pollUntilDone',
@@ -33,6 +45,30 @@ export const deliveryModeProperty: INodeProperties = {
 	description: 'How to run the job and wait for its images',
 };
 
+/** Options of the two callback modes (inside each Image operation's Options collection). */
+const callbackOptions: INodeProperties[] = [
+	{
+		displayName: 'Callback URL',
+		name: 'callbackUrl',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. https://n8n.example.com/webhook/…/seedream?secret=…',
+		description:
+			'Where Seedream POSTs each result, e.g. the production URL of a Seedream Trigger node (with its secret). Required in "Send to My URL" mode.',
+		displayOptions: { show: { '/mode': ['callbackUrl'] } },
+	},
+	{
+		displayName: 'Callback Deadline (Minutes)',
+		name: 'callbackDeadlineMinutes',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 60,
+		description:
+			"How long the paused execution waits for callbacks. After it, the node passes its input items through unchanged, and the task IDs (input order, comma-separated) stay in the execution's custom data: read them in a Code node with $execution.customData.get('seedream_task_ids') and pass them to Task → Wait for Completion.",
+		displayOptions: { show: { '/mode': ['callbackWait'] } },
+	},
+];
+
 /** Polling options, shared by the Image operations (in poll mode) and Task → Wait for Completion. */
 export function pollingOptions(onlyInPollMode = true): INodeProperties[] {
 	const pollModeOnly = onlyInPollMode
@@ -48,6 +84,7 @@ export function pollingOptions(onlyInPollMode = true): INodeProperties[] {
 			description: 'How long to poll before giving up on unfinished tasks',
 			...pollModeOnly,
 		},
+		...(onlyInPollMode ? callbackOptions : []),
 		{
 			displayName: 'Max Poll Interval (Seconds)',
 			name: 'maxPollIntervalSeconds',
@@ -82,20 +119,33 @@ export function pollingOptions(onlyInPollMode = true): INodeProperties[] {
 	];
 }
 
+/** A number option in `unitMs` units, as milliseconds; the default when unset or not a number. */
+function durationMs(value: unknown, unitMs: number, fallbackMs: number): number {
+	const number = Number(value);
+	return value === undefined || value === null || value === '' || !Number.isFinite(number)
+		? fallbackMs
+		: Math.round(number * unitMs);
+}
+
 export function readPollSettings(
 	options: IDataObject,
 ): PollSettings & { onTimeout: 'returnPending' | 'error' } {
+	// The cap bounds every gap, the first one too; 100 ms keeps even a tiny cap from busy-looping.
+	const maxIntervalMs = Math.max(
+		100,
+		durationMs(options.maxPollIntervalSeconds, 1000, DEFAULT_POLL_SETTINGS.maxIntervalMs),
+	);
 	return {
-		maxWaitMs: Math.round(
-			Number(options.maxWaitMinutes ?? DEFAULT_POLL_SETTINGS.maxWaitMs / 60_000) * 60_000,
+		maxWaitMs: Math.max(
+			0,
+			durationMs(options.maxWaitMinutes, 60_000, DEFAULT_POLL_SETTINGS.maxWaitMs),
 		),
-		minIntervalMs: DEFAULT_POLL_SETTINGS.minIntervalMs,
-		maxIntervalMs: Math.max(
-			DEFAULT_POLL_SETTINGS.minIntervalMs,
-			Math.round(
-				Number(options.maxPollIntervalSeconds ?? DEFAULT_POLL_SETTINGS.maxIntervalMs / 1000) * 1000,
-			),
-		),
+		minIntervalMs: Math.min(DEFAULT_POLL_SETTINGS.minIntervalMs, maxIntervalMs),
+		maxIntervalMs,
+		requestTimeoutMs:
+			options.timeoutSeconds === undefined
+				? undefined
+				: Math.max(1000, durationMs(options.timeoutSeconds, 1000, 300_000)),
 		onTimeout: options.onTimeout === 'error' ? 'error' : 'returnPending',
 	};
 }

@@ -8,16 +8,32 @@ import {
 	type ImageRequestInput,
 } from '../../helpers/imageRequest';
 import {
+	assembleItems,
+	checkFailures,
+	failedImage,
 	imagesToItems,
+	isImageSlot,
 	readGenerationResult,
-	type GenerationResult,
+	resultMeta,
+	storeImage,
+	type FailedImage,
 	type OutputSettings,
+	type StoredImage,
 } from '../../helpers/output';
 import { pollTasks, type PollStats } from '../../helpers/poller';
+import {
+	assertToolMode,
+	compactToolItems,
+	isToolNode,
+	toolOutputSettings,
+} from '../../helpers/tool';
 import type { TaskState } from '../../helpers/task';
+import { limitDownloads } from '../../transport/download';
 import { readNdjson } from '../../transport/ndjson';
 import { seedreamApiRequest } from '../../transport/request';
+import { cancelSignal } from '../../transport/retry';
 import { readOutputSettings } from './common.description';
+import { callbackUrlForItem, pauseForCallbacks } from './callback';
 import { readPollSettings, type DeliveryMode } from './delivery.description';
 
 /** What an Image operation reads from one input item. */
@@ -36,6 +52,8 @@ interface PreparedJob {
 	mode: DeliveryMode;
 	request: ImageRequest;
 	settings: OutputSettings;
+	/** Timeout of the create call ("Request Timeout"). */
+	timeoutMs: number;
 }
 
 /** A failure that belongs to one item, with the task id when a paid job exists. */
@@ -51,14 +69,25 @@ async function prepare(
 	itemIndex: number,
 	readInput: ReadJobInput,
 ): Promise<PreparedJob> {
+	const isTool = isToolNode(context);
 	const mode = context.getNodeParameter('mode', itemIndex, 'sync') as DeliveryMode;
+	assertToolMode(context, itemIndex, mode);
 	const { request: input, options } = await readInput(context, itemIndex);
 	const request = buildImageRequest(context.getNode(), itemIndex, {
 		...input,
-		delivery: mode === 'sync' ? 'sync' : 'async',
+		delivery: mode === 'sync' ? 'sync' : mode.startsWith('callback') ? 'callback' : 'async',
 	});
-	if (mode !== 'sync') request.body.async = true;
-	return { itemIndex, mode, request, settings: readOutputSettings(context, options) };
+	const callbackUrl = callbackUrlForItem(context, itemIndex, mode, options);
+	if (callbackUrl) request.body.callback_url = callbackUrl;
+	else if (mode !== 'sync') request.body.async = true;
+	const readSettings = readOutputSettings(context, options, itemIndex);
+	const settings = isTool ? toolOutputSettings(readSettings) : readSettings;
+	const timeoutSeconds = Number(options.timeoutSeconds);
+	const timeoutMs =
+		options.timeoutSeconds !== undefined && Number.isFinite(timeoutSeconds)
+			? Math.max(1000, Math.round(timeoutSeconds * 1000))
+			: (settings.downloadTimeoutMs ?? 300_000);
+	return { itemIndex, mode, request, settings, timeoutMs };
 }
 
 function create(context: IExecuteFunctions, job: PreparedJob, stream = false) {
@@ -67,14 +96,25 @@ function create(context: IExecuteFunctions, job: PreparedJob, stream = false) {
 		body: job.request.body,
 		kind: 'create',
 		itemIndex: job.itemIndex,
-		timeoutMs: job.settings.downloadTimeoutMs,
+		timeoutMs: job.timeoutMs,
 		stream,
 	});
 }
 
+/** A streamed image: Ace nests it in `data[]`; upstream Ark puts `url` on the line itself. */
+function streamedImages(line: IDataObject): IDataObject[] {
+	const images = (Array.isArray(line.data) ? line.data : [line]) as IDataObject[];
+	return images.map((image) =>
+		image.image_url === undefined && typeof image.url === 'string'
+			? { ...image, image_url: image.url }
+			: image,
+	);
+}
+
 /**
  * Reads an NDJSON stream and starts each image's download as soon as its line arrives, so
- * downloads overlap the generation of the next images.
+ * downloads overlap the generation of the next images. `partial_failed` lines become per-image
+ * failures; the job is done at `image_generation.completed`.
  */
 async function runStreaming(
 	context: IExecuteFunctions,
@@ -89,73 +129,66 @@ async function runStreaming(
 			job.settings,
 		);
 	}
-	const downloads: Array<Promise<INodeExecutionData[]>> = [];
-	const failed: IDataObject[] = [];
+	const meta = resultMeta({ model: job.request.model });
+	const downloads: Array<Promise<StoredImage>> = [];
+	const failed: FailedImage[] = [];
 	let slot = 0;
-	let taskId: string | undefined;
-	let traceId: string | undefined;
 	let completed = false;
 	for await (const line of readNdjson(response.stream)) {
-		taskId = taskId ?? (typeof line.task_id === 'string' ? line.task_id : undefined);
-		traceId = traceId ?? (typeof line.trace_id === 'string' ? line.trace_id : undefined);
+		if (typeof line.task_id === 'string') meta.taskId = meta.taskId ?? line.task_id;
+		if (typeof line.trace_id === 'string') meta.traceId = meta.traceId ?? line.trace_id;
 		const type = String(line.type ?? '');
+		const lineIndex = typeof line.image_index === 'number' ? line.image_index : undefined;
 		if (type.endsWith('partial_succeeded')) {
-			const images = (Array.isArray(line.data) ? line.data : [line]) as IDataObject[];
+			const images = streamedImages(line);
 			for (const image of images) {
-				const index = typeof line.image_index === 'number' ? line.image_index : slot;
+				const index = images.length === 1 && lineIndex !== undefined ? lineIndex : slot;
 				slot = Math.max(slot, index + 1);
-				const single: GenerationResult = { taskId, traceId, model: job.request.model, data: [] };
-				single.data[index] = image;
-				downloads.push(
-					imagesToItems(
-						context,
-						job.itemIndex,
-						{ ...single, data: single.data.filter(Boolean) },
-						job.settings,
-					).then((items) => items.map((item) => ({ ...item, json: { ...item.json, index } }))),
-				);
+				if (!isImageSlot(image)) {
+					failed.push(failedImage(index, { message: 'The stream line carried no image' }));
+					continue;
+				}
+				const download = storeImage(context, job.itemIndex, meta, image, index, job.settings);
+				// Settled after the stream ends; until then a failure must not count as unhandled.
+				download.catch(() => undefined);
+				downloads.push(download);
 			}
 		} else if (type.endsWith('partial_failed')) {
-			const index = typeof line.image_index === 'number' ? line.image_index : slot;
+			const index = lineIndex ?? slot;
 			slot = Math.max(slot, index + 1);
-			const error = (line.error ?? {}) as IDataObject;
-			failed.push({ index, code: error.code ?? null, message: error.message ?? null });
+			failed.push(failedImage(index, (line.error ?? {}) as IDataObject));
 		} else if (type.endsWith('completed')) {
 			completed = true;
+			break;
 		} else if (line.error || line.success === false) {
 			const error = (
 				typeof line.error === 'object' ? line.error : { message: line.error }
 			) as IDataObject;
-			failed.push({ index: slot++, code: error.code ?? null, message: error.message ?? null });
+			failed.push(failedImage(slot++, error));
 		}
 	}
 	const settled = await Promise.allSettled(downloads);
-	const items = settled.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
-	const firstRejection = settled.find((outcome) => outcome.status === 'rejected') as
-		| PromiseRejectedResult
-		| undefined;
-	if (firstRejection) throw firstRejection.reason;
-	if (items.length === 0) {
-		throw new NodeApiError(
-			context.getNode(),
-			{
-				task_id: taskId ?? null,
-				trace_id: traceId ?? null,
-				failed_images: failed as unknown as string,
-			},
-			{
-				message: failed.length
-					? `Seedream generated no image: ${String(failed[0].message ?? failed[0].code)}`
-					: 'The stream ended without an image',
-				description: completed
-					? `Trace id: ${traceId ?? 'unknown'}.`
-					: 'The stream was cut off before the "completed" line. Nothing was sent again, to avoid paying twice.',
-				itemIndex: job.itemIndex,
-			},
-		);
-	}
-	if (failed.length) for (const item of items) item.json.failed_images = failed;
-	return items.sort((a, b) => Number(a.json.index) - Number(b.json.index));
+	const rejected = settled.find((outcome) => outcome.status === 'rejected');
+	if (rejected) throw (rejected as PromiseRejectedResult).reason;
+	const stored = settled.map((outcome) => (outcome as PromiseFulfilledResult<StoredImage>).value);
+	const incomplete = completed
+		? undefined
+		: 'The stream was cut off before its "completed" line. Nothing was sent again, to avoid paying twice.';
+	checkFailures(
+		context,
+		job.itemIndex,
+		meta,
+		{ succeeded: stored.length, failed, incomplete },
+		job.settings,
+	);
+	return assembleItems(
+		job.itemIndex,
+		meta,
+		stored,
+		failed,
+		job.settings,
+		completed ? {} : { stream_completed: false },
+	);
 }
 
 function taskFailure(
@@ -210,6 +243,7 @@ export async function runImageOperation(
 	const items = this.getInputData();
 	const firstOptions = (this.getNodeParameter('options', 0, {}) ?? {}) as IDataObject;
 	const concurrency = Math.max(1, Number(firstOptions.concurrency ?? 5));
+	limitDownloads(this, concurrency);
 	const results: Array<INodeExecutionData[] | ItemFailure> = new Array(items.length);
 	const submitted: Array<{ job: PreparedJob; taskId: string; traceId: unknown }> = [];
 
@@ -253,7 +287,7 @@ export async function runImageOperation(
 					},
 				);
 			}
-			if (job.mode === 'submitOnly')
+			if (job.mode === 'submitOnly' || job.mode.startsWith('callback'))
 				results[job.itemIndex] = [pendingItem(job, taskId, response.body.trace_id, false)];
 			else submitted.push({ job, taskId, traceId: response.body.trace_id });
 		} catch (error) {
@@ -265,31 +299,53 @@ export async function runImageOperation(
 		const byTask = new Map(submitted.map((entry) => [entry.taskId, entry]));
 		const poll = readPollSettings(firstOptions);
 		const downloads: Array<Promise<void>> = [];
-		const stillPending = await pollTasks(
-			this,
-			[...byTask.keys()],
-			poll,
-			(state) => {
-				const { job } = byTask.get(state.taskId)!;
-				if (state.status === 'failed') {
-					results[job.itemIndex] = new ItemFailure(
-						taskFailure(this, job.itemIndex, state),
-						state.taskId,
+		const finishedIds = new Set<string>();
+		let stillPending: string[];
+		try {
+			stillPending = await pollTasks(
+				this,
+				[...byTask.keys()],
+				poll,
+				(state) => {
+					finishedIds.add(state.taskId);
+					const { job } = byTask.get(state.taskId)!;
+					if (state.status === 'failed') {
+						results[job.itemIndex] = new ItemFailure(
+							taskFailure(this, job.itemIndex, state),
+							state.taskId,
+						);
+						return;
+					}
+					const result = readGenerationResult(state.response ?? {}, job.request.model);
+					result.taskId = result.taskId ?? state.taskId;
+					downloads.push(
+						imagesToItems(this, job.itemIndex, result, job.settings).then(
+							(output) => void (results[job.itemIndex] = output),
+							(error: Error) =>
+								void (results[job.itemIndex] = new ItemFailure(error, state.taskId)),
+						),
 					);
-					return;
-				}
-				const result = readGenerationResult(state.response ?? {}, job.request.model);
-				result.taskId = result.taskId ?? state.taskId;
-				downloads.push(
-					imagesToItems(this, job.itemIndex, result, job.settings).then(
-						(output) => void (results[job.itemIndex] = output),
-						(error: Error) => void (results[job.itemIndex] = new ItemFailure(error, state.taskId)),
-					),
+				},
+				pollStats,
+				submitted[0].job.itemIndex,
+			);
+		} catch (error) {
+			// The stop error passes through unchanged (the constructor returns it as it is).
+			if (cancelSignal(this)?.aborted) throw new NodeOperationError(this.getNode(), error as Error);
+			// The jobs exist and may be billed: every unfinished item keeps its task id.
+			const reason = (error as Error).message;
+			for (const [taskId, { job }] of byTask) {
+				if (finishedIds.has(taskId)) continue;
+				results[job.itemIndex] = new ItemFailure(
+					new NodeOperationError(this.getNode(), `Checking the task failed: ${reason}`, {
+						itemIndex: job.itemIndex,
+						description: `Task id: ${taskId}. The task may still finish and be billed: fetch it later with Task → Wait for Completion.`,
+					}),
+					taskId,
 				);
-			},
-			pollStats,
-			submitted[0].job.itemIndex,
-		);
+			}
+			stillPending = [];
+		}
 		await Promise.all(downloads);
 		for (const taskId of stillPending) {
 			const { job, traceId } = byTask.get(taskId)!;
@@ -305,7 +361,11 @@ export async function runImageOperation(
 					: [pendingItem(job, taskId, traceId, true)];
 		}
 	}
-	return finish(this, results);
+	const output = finish(this, results);
+	if (isToolNode(this)) return [compactToolItems(output[0])];
+	if (jobs[0]?.mode === 'callbackWait')
+		await pauseForCallbacks(this, output[0], items.length, firstOptions);
+	return output;
 }
 
 function finish(

@@ -1,0 +1,112 @@
+import { timingSafeEqual } from 'node:crypto';
+
+import type { FunctionsBase, IDataObject } from 'n8n-workflow';
+
+/**
+ * Path of the Seedream node's restart webhook. n8n routes `/webhook-waiting/<execution>/<suffix>`
+ * to the waiting node's webhook whose `path` equals the suffix.
+ */
+export const CALLBACK_WEBHOOK_PATH = 'seedream-callback';
+
+/**
+ * Execution custom data keys holding the paused node's task ids, in input-item order
+ * (comma-separated; `-` for an item that was not submitted). Custom data is the one store of a
+ * waiting execution that both the resuming webhook call and, after the deadline, the next
+ * nodes (`$execution.customData.get('seedream_task_ids')`) can read.
+ */
+export const TASK_IDS_KEY = 'seedream_task_ids';
+const NOT_SUBMITTED = '-';
+/** Custom data values are cut at 512 characters; chunks stay below that. */
+const MAX_CHUNK_CHARS = 480;
+/** n8n keeps at most 10 custom data keys per execution. */
+export const CUSTOM_DATA_KEY_LIMIT = 10;
+
+export function chunkKey(index: number): string {
+	return index === 0 ? TASK_IDS_KEY : `${TASK_IDS_KEY}_${index + 1}`;
+}
+
+/** Splits the id list into custom data values of at most MAX_CHUNK_CHARS characters. */
+export function chunkTaskIds(taskIds: Array<string | undefined>): string[] {
+	const chunks: string[] = [];
+	let current: string[] = [];
+	let length = 0;
+	for (const id of taskIds) {
+		const entry = id || NOT_SUBMITTED;
+		const added = (current.length ? 1 : 0) + entry.length;
+		if (current.length && length + added > MAX_CHUNK_CHARS) {
+			chunks.push(current.join(','));
+			current = [];
+			length = 0;
+		}
+		length += (current.length ? 1 : 0) + entry.length;
+		current.push(entry);
+	}
+	chunks.push(current.join(','));
+	return chunks;
+}
+
+/** The id list (one entry per input item) a paused node stored, or undefined. */
+export function readStoredTaskIds(
+	customData: FunctionsBase['customData'],
+): Array<string | undefined> | undefined {
+	const all = customData.getAll() as IDataObject;
+	if (typeof all[TASK_IDS_KEY] !== 'string' || all[TASK_IDS_KEY] === '') return undefined;
+	const entries: Array<string | undefined> = [];
+	for (let index = 0; index < CUSTOM_DATA_KEY_LIMIT; index++) {
+		const value = all[chunkKey(index)];
+		if (typeof value !== 'string' || value === '') break;
+		for (const id of value.split(',')) {
+			const trimmed = id.trim();
+			entries.push(trimmed && trimmed !== NOT_SUBMITTED ? trimmed : undefined);
+		}
+	}
+	return entries;
+}
+
+/**
+ * The URL the API calls back: the execution's resume URL (it carries `?signature=<token>`,
+ * which n8n checks) with the node's webhook path between the execution id and the query.
+ */
+export function callbackUrlFromResumeUrl(resumeUrl: string): string {
+	const [base, query] = resumeUrl.split('?', 2);
+	const url = `${base.replace(/\/+$/, '')}/${CALLBACK_WEBHOOK_PATH}`;
+	return query === undefined ? url : `${url}?${query}`;
+}
+
+/** Whether Ace Data Cloud cannot reach the URL from the internet (loopback or private host). */
+export function isLocalUrl(url: string): boolean {
+	let host: string;
+	try {
+		host = new URL(url).hostname.toLowerCase();
+	} catch {
+		return true;
+	}
+	host = host.replace(/^\[|\]$/g, '');
+	return (
+		host === 'localhost' ||
+		host.endsWith('.localhost') ||
+		host === '0.0.0.0' ||
+		host === '::1' ||
+		host.startsWith('127.') ||
+		host.startsWith('10.') ||
+		host.startsWith('192.168.') ||
+		/^172\.(1[6-9]|2\d|3[01])\./.test(host) ||
+		host.endsWith('.local') ||
+		!host.includes('.')
+	);
+}
+
+/** Constant-time comparison of a shared secret (length differences are not hidden). */
+export function secretsMatch(given: unknown, expected: string): boolean {
+	if (typeof given !== 'string' || expected === '') return false;
+	const a = Buffer.from(given);
+	const b = Buffer.from(expected);
+	return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** The task id a callback body names, when the body has the documented shape. */
+export function callbackTaskId(body: unknown): string | undefined {
+	if (!body || typeof body !== 'object' || Array.isArray(body)) return undefined;
+	const taskId = (body as IDataObject).task_id;
+	return typeof taskId === 'string' && /^[\w.:-]{1,128}$/.test(taskId) ? taskId : undefined;
+}

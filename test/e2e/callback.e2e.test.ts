@@ -1,0 +1,360 @@
+/**
+ * Callbacks in a real n8n 2.x server (`n8n start` on loopback) with this package installed from
+ * its npm tarball: the shipped examples/callback-pause.json pauses (execution "waiting"), the
+ * mock API calls the resume URL, and the run resumes and writes the images; the shipped
+ * examples/callback-trigger.json starts from a mock callback and refuses forged ones.
+ * Needs `npm run build` first (as the other e2e tests).
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+import { decodeImage } from '../../mock/images';
+import { startMockServer, type MockServer } from '../../mock/server';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const runtime = require('../../scripts/n8n/runtime.cjs');
+
+const examplesDir = join(resolve(__dirname, '..', '..'), 'examples');
+const LINE = '2';
+const TRIGGER_SECRET = 'e2e-secret-6f1d2c0b9a8e7d6c5b4a';
+
+interface Workflow {
+	id?: string;
+	active?: boolean;
+	nodes: Array<{ name: string; type: string; webhookId?: string; parameters: Record<string, unknown> }>;
+	[key: string]: unknown;
+}
+
+interface ExecutionRow {
+	id: number;
+	workflowId: string;
+	status: string;
+	finished: number;
+}
+
+let mock: MockServer;
+let server: { url: string; userFolder: string; output: () => string; stop: () => Promise<void> } | undefined;
+let outDir: string;
+let pauseWorkflow: Workflow;
+let triggerWorkflow: Workflow;
+let deadlineWorkflow: Workflow;
+let sink: Server;
+const sunk: unknown[] = [];
+
+async function freePort(): Promise<number> {
+	return await new Promise((resolvePort, reject) => {
+		const probe = createServer();
+		probe.once('error', reject);
+		probe.listen(0, '127.0.0.1', () => {
+			const { port } = probe.address() as { port: number };
+			probe.close(() => resolvePort(port));
+		});
+	});
+}
+
+function loadExample(file: string): Workflow {
+	const workflow = JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as Workflow;
+	for (const node of workflow.nodes) {
+		if (node.type === 'n8n-nodes-base.readWriteFile' && typeof node.parameters.fileName === 'string') {
+			node.parameters.fileName = node.parameters.fileName.replace('./demo-output/', `${outDir}/`);
+		}
+		if (node.type === runtime.TRIGGER_TYPE) node.parameters.secret = TRIGGER_SECRET;
+	}
+	return { ...workflow, active: true };
+}
+
+async function executions(workflow: Workflow): Promise<ExecutionRow[]> {
+	const rows = (await runtime.listExecutions({ userFolder: server!.userFolder, line: LINE })) as ExecutionRow[];
+	return rows.filter((row) => row.workflowId === workflow.id);
+}
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+	const started = Date.now();
+	for (;;) {
+		const value = await probe();
+		if (value !== undefined) return value;
+		if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}\n${server?.output().slice(-3000)}`);
+		await new Promise((resolveWait) => setTimeout(resolveWait, 250));
+	}
+}
+
+function writtenImages() {
+	return readdirSync(outDir)
+		.sort()
+		.map((name) => ({ name, ...decodeImage(readFileSync(join(outDir, name))) }));
+}
+
+/**
+ * Webhook → Seedream (pause, 1 minute deadline) → Code reading the task ids from custom data
+ * (n8n 2.x's default "vm" expression engine has no `$execution.customData`; the Code node has)
+ * → Task → Wait for Completion → HTTP Request to the test's sink.
+ */
+function deadlineExample(sinkPort: number): Workflow {
+	const cred = { seedreamApi: { id: 'seedreamDemoCred1', name: 'Seedream API' } };
+	const chain = ['Start Deadline', 'Seedream', 'Task IDs from Custom Data', 'Wait for Completion', 'Report'];
+	return {
+		name: 'Seedream callback deadline',
+		active: true,
+		nodes: [
+			{
+				parameters: { httpMethod: 'POST', path: 'seedream-deadline', responseMode: 'onReceived', options: {} },
+				id: 'd0000000-0000-4000-8000-000000000001',
+				name: 'Start Deadline',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				position: [0, 0],
+				webhookId: 'd0000000-1000-4000-8000-000000000001',
+			},
+			{
+				parameters: {
+					resource: 'image',
+					operation: 'generate',
+					mode: 'callbackWait',
+					model: 'doubao-seedream-4-0-250828',
+					prompt: '={{ $json.body.prompt }}',
+					size: '1K',
+					options: { callbackDeadlineMinutes: 1 },
+				},
+				id: 'd0000000-0000-4000-8000-000000000002',
+				name: 'Seedream',
+				type: runtime.NODE_TYPE,
+				typeVersion: 1,
+				position: [220, 0],
+				credentials: cred,
+			},
+			{
+				parameters: {
+					jsCode:
+						"const passedThrough = $input.all().map((item) => ({ prompt: item.json.body?.prompt, task_id: item.json.task_id ?? null }));\n" +
+						"return String($execution.customData.get('seedream_task_ids') ?? '').split(',').filter((id) => id && id !== '-').map((task_id) => ({ json: { task_id, passedThrough } }));",
+				},
+				id: 'd0000000-0000-4000-8000-000000000003',
+				name: 'Task IDs from Custom Data',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [440, 0],
+			},
+			{
+				parameters: { resource: 'task', operation: 'waitForCompletion', taskIds: '={{ $json.task_id }}', options: {} },
+				id: 'd0000000-0000-4000-8000-000000000004',
+				name: 'Wait for Completion',
+				type: runtime.NODE_TYPE,
+				typeVersion: 1,
+				position: [660, 0],
+				credentials: cred,
+			},
+			{
+				parameters: {
+					method: 'POST',
+					url: `http://127.0.0.1:${sinkPort}/sink`,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: "={{ JSON.stringify({ task_id: $json.task_id, size: $json.size, hasBinary: $binary.data !== undefined, passedThrough: $('Task IDs from Custom Data').item.json.passedThrough }) }}",
+					options: {},
+				},
+				id: 'd0000000-0000-4000-8000-000000000005',
+				name: 'Report',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [880, 0],
+			},
+		],
+		connections: Object.fromEntries(
+			chain.slice(0, -1).map((name, index) => [name, { main: [[{ node: chain[index + 1], type: 'main', index: 0 }]] }]),
+		),
+	} as unknown as Workflow;
+}
+
+beforeAll(async () => {
+	await runtime.ensureN8n({ line: LINE, log: (text: string) => process.stdout.write(`${text}\n`) });
+	// Long enough to see the execution waiting before the first callback arrives.
+	mock = await startMockServer({ taskDurationMs: (body) => (String(body.prompt).includes('cabin') ? 6000 : 3000) });
+	outDir = mkdtempSync(join(tmpdir(), 'seedream-e2e-callback-'));
+	const userFolder = runtime.makeUserFolder();
+	sink = createHttpServer((req, res) => {
+		let text = '';
+		req.on('data', (chunk) => (text += chunk));
+		req.on('end', () => {
+			sunk.push(JSON.parse(text || '{}'));
+			res.end('{}');
+		});
+	});
+	const sinkPort = await freePort();
+	await new Promise<void>((resolveListen) => sink.listen(sinkPort, '127.0.0.1', resolveListen));
+	const [pause, trigger, deadline] = await runtime.importWorkflows({
+		userFolder,
+		line: LINE,
+		workflows: [loadExample('callback-pause.json'), loadExample('callback-trigger.json'), deadlineExample(sinkPort)],
+		credentials: [{ id: 'seedreamDemoCred1', name: 'Seedream API', type: 'seedreamApi', data: { apiToken: 'test-token', baseUrl: mock.url } }],
+	});
+	pauseWorkflow = pause;
+	triggerWorkflow = trigger;
+	deadlineWorkflow = deadline;
+	server = await runtime.startN8nServer({
+		userFolder,
+		line: LINE,
+		port: await freePort(),
+		// Its own task broker port, so another n8n on this machine (other e2e files) does not collide.
+		env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir, N8N_LOG_LEVEL: 'debug', N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
+	});
+	// 2.x publishes imported workflows asynchronously (an outbox polled after start-up).
+	for (const name of ['Start (POST prompts)', 'Seedream Trigger', 'Start Deadline']) {
+		await waitFor(`the webhook of "${name}"`, async () => (server!.output().includes(`Added webhook "${name}"`) ? true : undefined), 120_000);
+	}
+});
+
+afterAll(async () => {
+	await server?.stop();
+	await new Promise((resolveClose) => (sink ? sink.close(resolveClose) : resolveClose(undefined)));
+	await mock?.close();
+	if (outDir) rmSync(outDir, { recursive: true, force: true });
+});
+
+describe('callbacks in a real n8n 2.x server', () => {
+	it('callback-pause.json: the execution waits without a worker, resumes once from the callbacks and writes the images', async () => {
+		const start = await fetch(`${server!.url}/webhook/seedream-callback-demo`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ prompts: ['a red bicycle against a blue wall', 'a snowy cabin at night'] }),
+		});
+		expect(start.status).toBe(200);
+
+		const waiting = await waitFor('a waiting execution', async () =>
+			(await executions(pauseWorkflow)).find((row) => row.status === 'waiting'),
+		);
+		expect(mock.stats.jobsCreated).toBe(2);
+		const creates = mock.requests.filter((request) => request.path === '/seedream/images');
+		const callbackUrls = creates.map((request) => (request.body as { callback_url: string }).callback_url);
+		for (const url of callbackUrls) {
+			expect(url).toMatch(new RegExp(`^${server!.url}/webhook-waiting/${waiting.id}/seedream-callback\\?signature=[\\w-]+$`));
+		}
+		expect(writtenImages()).toEqual([]);
+
+		// Without the execution's token n8n itself refuses the call.
+		const forged = await fetch(`${server!.url}/webhook-waiting/${waiting.id}/seedream-callback?signature=wrong`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ task_id: 'x' }),
+		});
+		expect(forged.status).toBe(401);
+
+		// The first callback (the bicycle, after ~3 s) is answered 200 and the execution keeps waiting.
+		await waitFor('the first callback answer', async () => (mock.callbacks[0]?.status ? true : undefined));
+		expect(mock.callbacks[0].status).toBe(200);
+		expect((await executions(pauseWorkflow)).find((row) => row.id === waiting.id)!.status).toBe('waiting');
+
+		const done = await waitFor('the resumed execution to finish', async () =>
+			(await executions(pauseWorkflow)).find((row) => row.id === waiting.id && row.status !== 'waiting' && row.status !== 'running'),
+		);
+		expect(done.status).toBe('success');
+		expect(mock.callbacks.map((delivery) => delivery.status)).toEqual([200, 200]);
+		const images = writtenImages();
+		expect(images).toHaveLength(2);
+		for (const image of images) expect(image).toMatchObject({ width: 1024, height: 1024, format: 'jpeg' });
+		const names = images.map((image) => image.name.replace(/-1\.jpg$/, '')).sort();
+		expect(names).toEqual([...mock.tasks.keys()].sort());
+		// One resume: the execution was not run twice.
+		expect(await executions(pauseWorkflow)).toHaveLength(1);
+	});
+
+	it('callback-trigger.json: a callback starts the workflow with the images; forged ones start nothing', async () => {
+		mock.reset();
+		const webhookId = triggerWorkflow.nodes.find((node) => node.type === runtime.TRIGGER_TYPE)!.webhookId;
+		const triggerUrl = `${server!.url}/webhook/${webhookId}/seedream`;
+		const before = writtenImages().length;
+
+		const post = async (url: string, body: unknown) =>
+			await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		expect((await post(triggerUrl, { success: true, task_id: 'x', data: [] })).status).toBe(401);
+		expect((await post(`${triggerUrl}?secret=wrong-secret`, { success: true, task_id: 'x', data: [] })).status).toBe(401);
+		expect((await post(`${triggerUrl}?secret=${TRIGGER_SECRET}`, { hello: 'world' })).status).toBe(400);
+		const unknownTask = await post(`${triggerUrl}?secret=${TRIGGER_SECRET}`, {
+			success: true,
+			task_id: '00000000-0000-4000-8000-000000000000',
+			data: [{ image_url: 'https://evil.example/x.jpg' }],
+		});
+		expect(unknownTask.status).toBe(404);
+		expect(await executions(triggerWorkflow)).toEqual([]);
+
+		// A real job whose callback goes to the trigger, sent twice as an at-least-once sender may.
+		mock.setOptions({ callbackMode: 'twice', taskDurationMs: 500 });
+		const submit = await fetch(`${mock.url}/seedream/images`, {
+			method: 'POST',
+			headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' },
+			body: JSON.stringify({
+				model: 'doubao-seedream-4-0-250828',
+				prompt: 'A lighthouse',
+				size: '1K',
+				callback_url: `${triggerUrl}?secret=${TRIGGER_SECRET}`,
+			}),
+		});
+		const { task_id: taskId } = (await submit.json()) as { task_id: string };
+		const run = await waitFor('the trigger execution', async () =>
+			(await executions(triggerWorkflow)).find((row) => row.status === 'success'),
+		);
+		expect(run).toBeDefined();
+		await waitFor('both callbacks answered', async () => (mock.callbacks.every((delivery) => delivery.status) && mock.callbacks.length === 2 ? true : undefined));
+		expect(mock.callbacks.map((delivery) => delivery.status)).toEqual([200, 200]);
+		// The repeat was answered but started nothing.
+		expect(await executions(triggerWorkflow)).toHaveLength(1);
+		const images = writtenImages();
+		expect(images).toHaveLength(before + 1);
+		expect(images.find((image) => image.name === `${taskId}-1.jpg`)).toMatchObject({ width: 1024, height: 1024, format: 'jpeg' });
+	});
+
+	it('a failed task resumes as an item flagged with its error; the other item still writes its image', async () => {
+		mock.reset();
+		mock.setOptions({
+			taskDurationMs: 300,
+			generationFailure: (body) =>
+				String(body.prompt).includes('cabin') ? { code: 'InputTextSensitiveContentDetected', message: 'The prompt is sensitive' } : undefined,
+		});
+		const known = new Set((await executions(pauseWorkflow)).map((row) => row.id));
+		const imagesBefore = writtenImages().length;
+		await fetch(`${server!.url}/webhook/seedream-callback-demo`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ prompts: ['a red bicycle against a blue wall', 'a snowy cabin at night'] }),
+		});
+		const done = await waitFor('the failed execution', async () =>
+			(await executions(pauseWorkflow)).find((row) => !known.has(row.id) && !['new', 'running', 'waiting'].includes(row.status)),
+		);
+		expect(done.status).toBe('success');
+		expect(writtenImages()).toHaveLength(imagesBefore + 1);
+		expect(mock.stats.jobsCreated).toBe(2);
+		// Both tasks finish together, so both callbacks may find everything done and race to resume:
+		// n8n lets one resume and refuses the other (ExecutionAlreadyResumingError, an error status).
+		const statuses = mock.callbacks.map((delivery) => delivery.status);
+		expect(statuses).toContain(200);
+		for (const status of statuses) expect([200, 409, 500]).toContain(status);
+		expect((await executions(pauseWorkflow)).filter((row) => !known.has(row.id))).toHaveLength(1);
+	});
+
+	it('deadline: the node passes its input through, and the task id in custom data lets Wait for Completion fetch the image', async () => {
+		mock.reset();
+		mock.setOptions({ callbackMode: 'never', taskDurationMs: 500 });
+		const start = await fetch(`${server!.url}/webhook/seedream-deadline`, {
+			method: 'POST',
+			headers: { 'content-type': 'application/json' },
+			body: JSON.stringify({ prompt: 'a foggy harbour' }),
+		});
+		expect(start.status).toBe(200);
+		await waitFor('a waiting execution', async () => (await executions(deadlineWorkflow)).find((row) => row.status === 'waiting'));
+		const [taskId] = [...mock.tasks.keys()];
+		// n8n's wait tracker looks for due executions about once a minute.
+		const done = await waitFor(
+			'the deadline',
+			async () => (await executions(deadlineWorkflow)).find((row) => !['waiting', 'running', 'new'].includes(row.status)),
+			200_000,
+		);
+		expect(done.status).toBe('success');
+		expect(sunk).toEqual([
+			{ task_id: taskId, size: '1024x1024', hasBinary: true, passedThrough: [{ prompt: 'a foggy harbour', task_id: null }] },
+		]);
+		expect(mock.callbacks).toEqual([]);
+		expect(mock.stats.jobsCreated).toBe(1);
+	}, 300_000);
+});
