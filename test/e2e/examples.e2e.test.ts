@@ -9,6 +9,7 @@ import { join, resolve } from 'node:path';
 
 import { decodeImage } from '../../mock/images';
 import { startMockServer, type MockServer } from '../../mock/server';
+import { startFakeChatModel } from './fakeChatModel';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtime = require('../../scripts/n8n/runtime.cjs');
@@ -61,10 +62,10 @@ function loadExample(file: string): Workflow {
 	return workflow;
 }
 
-async function run(file: string) {
+async function run(file: string, extraCredentials: object[] = []) {
 	const result = await runtime.runWorkflow({
 		workflow: loadExample(file),
-		credentials: [{ id: 'seedreamDemoCred1', name: 'Seedream API', type: 'seedreamApi', data: { apiToken: 'test-token', baseUrl: mock.url } }],
+		credentials: [{ id: 'seedreamDemoCred1', name: 'Seedream API', type: 'seedreamApi', data: { apiToken: 'test-token', baseUrl: mock.url } }, ...extraCredentials],
 		env: { N8N_RESTRICT_FILE_ACCESS_TO: `${outDir};${examplesDir}` },
 		line,
 	});
@@ -141,6 +142,64 @@ describe.each(LINES)('example workflows in a real n8n %s.x', (wanted) => {
 		expect(waited.map((item: { json: { status: string } }) => item.json.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
 		expect(writtenImages()).toHaveLength(3);
 		expect(mock.stats.createRequests).toBe(3);
+	});
+
+	it('scheduled-content-pipeline.json: the daily chain (Schedule or Manual trigger) writes a dated file', async () => {
+		const run = await run_('scheduled-content-pipeline.json');
+		const [item] = runtime.nodeOutput(run, 'Seedream');
+		expect(item.json.prompt).toMatch(/^Social media post image for (Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day: a cup of coffee/);
+		expect(item.binary.data.fileName).toBe(`daily-${item.json.task_id}-1.jpg`);
+		// Both triggers feed the same chain; one run starts it once (which one depends on the n8n line).
+		const triggers = ['Every Day at 8:00', "When clicking 'Execute workflow'"].filter((name) => name in run.data.resultData.runData);
+		expect(triggers).toHaveLength(1);
+		expect(runtime.nodeOutput(run, 'Seedream')).toHaveLength(1);
+		const [written] = writtenImages();
+		expect(written.name).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}-daily-${item.json.task_id}-1\\.jpg$`));
+		expect(written).toMatchObject({ width: 2048, height: 2048, format: 'jpeg' });
+		expect(mock.stats.createRequests).toBe(1);
+	});
+
+	it('ai-agent-tool.json: a real AI Agent calls the Seedream tool and gets compact JSON back', async () => {
+		const toolArguments = { prompt: 'A lighthouse on a cliff at dusk, autumn colours, poster', size: '2K' };
+		const chat = await startFakeChatModel(toolArguments);
+		try {
+			const run = await run_('ai-agent-tool.json', [
+				{ id: 'openAiDemoCred1', name: 'OpenAI account', type: 'openAiApi', data: { apiKey: 'sk-test', url: chat.url } },
+			]);
+			// The model was offered the tool with the $fromAI() parameters as its arguments.
+			const offered = chat.requests[0].body.tools ?? [];
+			expect(offered).toHaveLength(1);
+			expect(Object.keys(offered[0].function.parameters?.properties ?? {}).sort()).toEqual(['prompt', 'size']);
+			expect(offered[0].function.description).toMatch(/returns JSON with the image URL/);
+			// The arguments reached the Seedream API.
+			const create = mock.requests.find((request) => request.path === '/seedream/images')!;
+			expect(create.body).toMatchObject({ model: 'doubao-seedream-4-0-250828', ...toolArguments });
+			expect(mock.stats.createRequests).toBe(1);
+			// What the agent received from the tool: compact JSON with the URL, no base64.
+			const toolMessage = chat.requests
+				.flatMap((request) => request.body.messages ?? [])
+				.find((message) => message.role === 'tool');
+			const toolText = typeof toolMessage?.content === 'string' ? toolMessage.content : JSON.stringify(toolMessage?.content);
+			expect(toolText).not.toMatch(/[A-Za-z0-9+/]{200,}/);
+			const answer = JSON.parse(toolText);
+			expect(answer).toEqual([
+				{
+					status: 'succeeded',
+					task_id: expect.any(String),
+					model: 'doubao-seedream-4-0-250828',
+					image_count: 1,
+					images: [{ url: expect.stringContaining(mock.url), size: '2048x2048', index: 0 }],
+				},
+			]);
+			// The tool node's own output in the run keeps the image as binary data next to that JSON.
+			const [toolItem] = run.data.resultData.runData['Seedream Tool'][0].data.ai_tool[0];
+			expect(toolItem.json).toEqual(answer[0]);
+			expect(toolItem.binary.data_0).toMatchObject({ mimeType: 'image/jpeg', fileName: `${answer[0].task_id}-1.jpg` });
+			const [agentItem] = runtime.nodeOutput(run, 'AI Agent');
+			expect(agentItem.json.output).toContain(answer[0].images[0].url);
+		} finally {
+			await chat.close();
+		}
 	});
 });
 

@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { settleWithConcurrency } from '../helpers/concurrency';
+import { isToolNode, omitInlineData } from '../helpers/tool';
 import * as image from './image';
 import * as task from './task';
 
@@ -22,6 +23,11 @@ const itemHandlers: Record<string, ItemHandler> = {
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const output = await route.call(this);
+	return isToolNode(this) ? output.map(omitInlineData) : output;
+}
+
+async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const key = `${resource}.${operation}`;

@@ -9,6 +9,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 import { MODELS, supports, type ModelCapabilities } from '../../capabilities';
 import type { ImageOptions } from '../../helpers/imageRequest';
 import { collectReferenceImages } from '../../helpers/references';
+import { modeProperties } from '../../helpers/tool';
 import { commonImageOptions } from './common.description';
 import { deliveryModeProperty, pollingOptions } from './delivery.description';
 import { sortedOptions } from './generate.operation';
@@ -19,7 +20,7 @@ const canDecompose = (model: ModelCapabilities) => supports(model, 'layerDecompo
 const decomposers = MODELS.filter(canDecompose);
 
 const properties: INodeProperties[] = [
-	deliveryModeProperty,
+	...modeProperties(deliveryModeProperty),
 	...modelSelectorProperties(canDecompose, decomposers[0]?.id),
 	{
 		displayName: 'Input Image Source',
@@ -60,7 +61,7 @@ const properties: INodeProperties[] = [
 				value: size,
 			})),
 			default: firstSize,
-			description: 'Resolution of the layers',
+			description: `Resolution of the layers: ${model.layerDecompositionSizes.join(', ')} (auto matches the input image)`,
 			displayOptions: { show: { model: selectableIds(model) } },
 		};
 	}),
@@ -111,6 +112,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 							itemIndex,
 							'data',
 						) as string,
+						binaryField: 'Input Binary Property',
 					}
 				: { urls: context.getNodeParameter('imageUrl', itemIndex, '') as string },
 		);

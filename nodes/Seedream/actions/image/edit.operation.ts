@@ -8,6 +8,7 @@ import { updateDisplayOptions } from 'n8n-workflow';
 
 import { supports } from '../../capabilities';
 import { collectReferenceImages } from '../../helpers/references';
+import { modeProperties } from '../../helpers/tool';
 import { commonImageOptions } from './common.description';
 import { deliveryModeProperty, pollingOptions } from './delivery.description';
 import { promptProperty, readCommonInput, sortedOptions } from './generate.operation';
@@ -43,7 +44,7 @@ export const referenceProperties: INodeProperties[] = [
 ];
 
 const properties: INodeProperties[] = [
-	deliveryModeProperty,
+	...modeProperties(deliveryModeProperty),
 	...modelSelectorProperties((model) => supports(model, 'referenceImages')),
 	{
 		...promptProperty,

@@ -7,6 +7,7 @@ import type {
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import type { ImageOptions } from '../../helpers/imageRequest';
+import { modeProperties } from '../../helpers/tool';
 import { commonImageOptions } from './common.description';
 import { deliveryModeProperty, pollingOptions } from './delivery.description';
 import {
@@ -26,7 +27,7 @@ export const promptProperty: INodeProperties = {
 	required: true,
 	placeholder: 'e.g. A lighthouse on a cliff at dusk, cinematic light, 35mm photo',
 	description:
-		'What the image should show. Name the aspect ratio here (e.g. "16:9") to change the shape.',
+		'Plain-language description of the image: subject, setting, style, lighting and any text to render. Mention the aspect ratio here (e.g. "16:9 banner") to change the shape; the model picks it from the prompt.',
 };
 
 export function sortedOptions(options: INodeProperties[]): INodeProperties[] {
@@ -34,7 +35,7 @@ export function sortedOptions(options: INodeProperties[]): INodeProperties[] {
 }
 
 const properties: INodeProperties[] = [
-	deliveryModeProperty,
+	...modeProperties(deliveryModeProperty),
 	...modelSelectorProperties((model) => !model.requiresReferenceImage),
 	promptProperty,
 	...sizeProperties(),

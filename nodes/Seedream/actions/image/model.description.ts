@@ -87,8 +87,7 @@ export function sizeProperties(): INodeProperties[] {
 				{ name: 'Custom Width and Height', value: 'custom' },
 			],
 			default: defaultSize,
-			description:
-				'Resolution preset; the model picks the aspect ratio from the prompt. Choose Custom for exact pixels.',
+			description: `Resolution preset: ${model.sizePresets.join(', ')}, or custom for exact pixels (then set Width x Height). The aspect ratio comes from the prompt.`,
 			displayOptions: { show: { model: selectableIds(model) } },
 		};
 	});
@@ -102,7 +101,7 @@ export function sizeProperties(): INodeProperties[] {
 			type: 'string',
 			default: defaultSize,
 			placeholder: `e.g. ${model.defaultSize.includes('x') ? model.defaultSize : '2048x2048'}`,
-			description: `Exact output size as WIDTHxHEIGHT. ${rangeHint(model)}.`,
+			description: `Exact output size in pixels as WIDTHxHEIGHT, e.g. 2048x2048 (1:1) or 2560x1440 (16:9). ${rangeHint(model)}.`,
 			displayOptions: {
 				show: model.sizePresets.length
 					? { model: selectableIds(model), size: ['custom'] }
@@ -119,7 +118,8 @@ export function sizeProperties(): INodeProperties[] {
 			type: 'string',
 			default: '2K',
 			placeholder: 'e.g. 2K or 2048x2048',
-			description: 'A preset (1K, 1.5K, 2K, 3K, 4K) or WIDTHxHEIGHT',
+			description:
+				'A preset (1K, 1.5K, 2K, 3K, 4K) or exact pixels as WIDTHxHEIGHT, e.g. 2048x2048',
 			displayOptions: { show: { model: [CUSTOM_MODEL] } },
 		},
 	];

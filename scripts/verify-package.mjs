@@ -1,0 +1,203 @@
+// Verified-community-node readiness, offline, on what users install: `npm pack`s the built
+// package into a temp folder, unpacks it, and runs
+//   1. the lint n8n's scanner (@n8n/scan-community-package) applies, with inline config
+//      disabled: the community-nodes `recommended` preset, `no-console`, and the
+//      eslint-plugin-n8n-nodes-base community/nodes/credentials rule sets, over the source
+//      (package.json, nodes/, credentials/) and over the tarball (**/*.js, package.json);
+//   2. the checks the verification guidelines list that lint does not cover: no runtime
+//      dependencies, every registered node and credential loads from the tarball, codex file
+//      with categories and documentation links, light and dark SVG icons, credential
+//      documentation URL, and no process.env / fs / child_process / console in shipped code.
+// The scanner itself cannot run against an unpublished package: it reads the npm registry,
+// needs an npm provenance attestation and downloads the attested GitHub commit. With
+// `--scanner=<dir of an installed @n8n/scan-community-package>` its own lint function is
+// run on both legs as well (it pins an older plugin version).
+//
+// Usage: node scripts/verify-package.mjs [--scanner=<dir>] [--keep]   (build dist first)
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+import { ESLint } from 'eslint';
+import tseslint from 'typescript-eslint';
+import { n8nCommunityNodesPlugin } from '@n8n/eslint-plugin-community-nodes';
+import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const scannerDir = args.find((arg) => arg.startsWith('--scanner='))?.slice('--scanner='.length);
+const keep = args.includes('--keep');
+
+const failures = [];
+const passed = [];
+function check(ok, label, detail = '') {
+	(ok ? passed : failures).push(detail ? `${label}: ${detail}` : label);
+}
+
+function files(dir, test) {
+	const found = [];
+	for (const name of readdirSync(dir)) {
+		const path = join(dir, name);
+		if (name === 'node_modules') continue;
+		if (statSync(path).isDirectory()) found.push(...files(path, test));
+		else if (test(path)) found.push(path);
+	}
+	return found;
+}
+
+// --- pack and unpack --------------------------------------------------------------------------
+if (!existsSync(join(root, 'dist'))) {
+	console.error('dist/ is missing: run `npm run build` first.');
+	process.exit(2);
+}
+const work = mkdtempSync(join(tmpdir(), 'seedream-verify-'));
+const pack = spawnSync('npm', ['pack', '--silent', '--pack-destination', work], { cwd: root, encoding: 'utf8' });
+if (pack.status !== 0) {
+	console.error(`npm pack failed:\n${pack.stderr}`);
+	process.exit(2);
+}
+const tarball = join(work, pack.stdout.trim().split('\n').pop());
+const unpacked = join(work, 'package');
+const untar = spawnSync('tar', ['-xzf', tarball, '-C', work], { encoding: 'utf8' });
+if (untar.status !== 0) {
+	console.error(`tar failed:\n${untar.stderr}`);
+	process.exit(2);
+}
+const shipped = files(unpacked, () => true).map((path) => relative(unpacked, path));
+console.log(`Packed ${relative(work, tarball)} (${shipped.length} files) into ${work}`);
+
+// --- 1. the scanner's lint ----------------------------------------------------------------------
+const scanConfig = [
+	n8nCommunityNodesPlugin.configs.recommended,
+	{ rules: { 'no-console': 'error' } },
+	{ plugins: { 'n8n-nodes-base': n8nNodesBase } },
+	{ files: ['package.json'], rules: { ...n8nNodesBase.configs.community.rules } },
+	{
+		files: ['**/credentials/**/*.ts'],
+		rules: {
+			...n8nNodesBase.configs.credentials.rules,
+			'n8n-nodes-base/cred-class-field-documentation-url-miscased': 'off',
+			'n8n-nodes-base/cred-class-field-type-options-password-missing': 'off',
+		},
+	},
+	{
+		files: ['**/nodes/**/*.ts'],
+		rules: {
+			...n8nNodesBase.configs.nodes.rules,
+			'n8n-nodes-base/node-class-description-inputs-wrong-regular-node': 'off',
+			'n8n-nodes-base/node-class-description-outputs-wrong': 'off',
+			'n8n-nodes-base/node-param-type-options-max-value-present': 'off',
+		},
+	},
+	{ files: ['**/*.json', '**/*.ts'], languageOptions: { parser: tseslint.parser } },
+];
+
+async function lint(cwd, list, label) {
+	const eslint = new ESLint({ cwd, allowInlineConfig: false, overrideConfigFile: true, overrideConfig: scanConfig });
+	const results = await eslint.lintFiles(list);
+	const errors = results.reduce((sum, result) => sum + result.errorCount, 0);
+	const warnings = results.reduce((sum, result) => sum + result.warningCount, 0);
+	if (errors + warnings > 0) {
+		const formatter = await eslint.loadFormatter('stylish');
+		console.log(await formatter.format(results));
+	}
+	check(errors === 0, `lint ${label}`, `${results.length} files, ${errors} errors, ${warnings} warnings`);
+}
+
+const sourceFiles = [join(root, 'package.json'), ...['nodes', 'credentials'].flatMap((dir) => files(join(root, dir), (path) => /\.(js|ts|json)$/.test(path)))];
+await lint(root, sourceFiles, 'source (package.json, nodes/, credentials/)');
+const tarballFiles = files(unpacked, (path) => path.endsWith('.js')).concat(join(unpacked, 'package.json'));
+await lint(unpacked, tarballFiles, 'tarball (**/*.js, package.json)');
+
+if (scannerDir) {
+	const scanner = await import(pathToFileURL(join(resolve(scannerDir), 'scanner', 'scanner.mjs')).href);
+	const patterns = scanner.SOURCE_FILE_PATTERNS ?? ['package.json', '{nodes,credentials}/**/*.{js,ts,json}'];
+	const source = await scanner.analyzePackage(root, patterns);
+	check(source.passed, 'official scanner lint, source leg', source.message ?? 'passed');
+	if (source.details) console.log(source.details);
+	const dist = await scanner.analyzePackage(unpacked, ['**/*.js', 'package.json']);
+	check(dist.passed, 'official scanner lint, tarball leg', dist.message ?? 'passed');
+	if (dist.details) console.log(dist.details);
+}
+
+// --- 2. what lint does not cover ------------------------------------------------------------------
+const manifest = JSON.parse(readFileSync(join(unpacked, 'package.json'), 'utf8'));
+check(!manifest.dependencies || Object.keys(manifest.dependencies).length === 0, 'no runtime dependencies');
+check(
+	JSON.stringify(manifest.peerDependencies) === JSON.stringify({ 'n8n-workflow': '*' }),
+	'peerDependencies is only n8n-workflow "*"',
+);
+check(manifest.license === 'MIT', 'license MIT');
+check((manifest.keywords ?? []).includes('n8n-community-node-package'), 'keyword n8n-community-node-package');
+const unexpected = shipped.filter(
+	(path) => path !== 'package.json' && path !== manifest.main && !/^(dist\/|README|LICENSE|CHANGELOG)/.test(path),
+);
+check(unexpected.length === 0, 'tarball holds only dist/, the main entry and docs', unexpected.join(', '));
+
+// Shipped code: the guidelines forbid environment variables, file access and console logging.
+const forbidden = [
+	[/\bprocess\.env\b/, 'process.env'],
+	[/require\("(node:)?fs(\/promises)?"\)|from ['"](node:)?fs['"]/, 'fs'],
+	[/require\("(node:)?child_process"\)/, 'child_process'],
+	[/\bconsole\.[a-z]+\(/, 'console'],
+	[/\beval\(|new Function\(/, 'eval'],
+];
+for (const path of files(join(unpacked, 'dist'), (file) => file.endsWith('.js'))) {
+	const text = readFileSync(path, 'utf8');
+	for (const [pattern, name] of forbidden) {
+		if (pattern.test(text)) check(false, `no ${name} in shipped code`, relative(unpacked, path));
+	}
+}
+check(true, 'shipped .js scanned for process.env, fs, child_process, console, eval');
+
+// Load what n8n loads, from the tarball, with n8n-workflow provided as n8n provides it.
+mkdirSync(join(unpacked, 'node_modules'), { recursive: true });
+symlinkSync(join(root, 'node_modules', 'n8n-workflow'), join(unpacked, 'node_modules', 'n8n-workflow'), 'dir');
+const load = createRequire(join(unpacked, 'package.json'));
+const exported = (path) => Object.values(load(join(unpacked, path)))[0];
+const isHttpsUrl = (value) => typeof value === 'string' && /^https:\/\/\S+$/.test(value);
+
+for (const path of manifest.n8n?.nodes ?? []) {
+	check(existsSync(join(unpacked, path)), `node file ${path} is in the tarball`);
+	const NodeClass = exported(path);
+	const description = new NodeClass().description;
+	const label = description.name;
+	const icons = typeof description.icon === 'object' ? description.icon : { light: description.icon };
+	for (const theme of ['light', 'dark']) {
+		const icon = icons?.[theme];
+		const file = typeof icon === 'string' && icon.startsWith('file:') ? join(unpacked, dirname(path), icon.slice(5)) : undefined;
+		check(Boolean(file && file.endsWith('.svg') && existsSync(file) && readFileSync(file, 'utf8').includes('<svg')), `${label}: ${theme} SVG icon`, icon);
+	}
+	const codexPath = join(unpacked, path.replace(/\.js$/, '.json'));
+	if (!existsSync(codexPath)) {
+		check(false, `${label}: codex ${relative(unpacked, codexPath)}`, 'missing');
+		continue;
+	}
+	const codex = JSON.parse(readFileSync(codexPath, 'utf8'));
+	check(codex.node === `${manifest.name}.${label}`, `${label}: codex node id`, codex.node);
+	check(Array.isArray(codex.categories) && codex.categories.length > 0, `${label}: codex categories`, (codex.categories ?? []).join(', '));
+	const docs = codex.resources?.primaryDocumentation ?? [];
+	check(docs.length > 0 && docs.every((doc) => isHttpsUrl(doc.url)), `${label}: codex documentation links`, docs.map((doc) => doc.url).join(', '));
+	const isTrigger = (description.group ?? []).includes('trigger');
+	if (!isTrigger) check(Boolean(description.usableAsTool), `${label}: usableAsTool`);
+}
+
+for (const path of manifest.n8n?.credentials ?? []) {
+	check(existsSync(join(unpacked, path)), `credential file ${path} is in the tarball`);
+	const credential = new (exported(path))();
+	check(isHttpsUrl(credential.documentationUrl), `${credential.name}: documentationUrl`, credential.documentationUrl);
+	check(Boolean(credential.test), `${credential.name}: credential test`);
+	check(Boolean(credential.icon), `${credential.name}: icon`, JSON.stringify(credential.icon));
+}
+
+// --- report ------------------------------------------------------------------------------------
+for (const line of passed) console.log(`ok    ${line}`);
+for (const line of failures) console.log(`FAIL  ${line}`);
+console.log(
+	'\nNot checked offline: npm provenance (published from a GitHub Action) and the scan of the attested GitHub commit; both need the package on npm.',
+);
+if (!keep) rmSync(work, { recursive: true, force: true });
+process.exit(failures.length ? 1 : 0);
