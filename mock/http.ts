@@ -25,10 +25,12 @@ export type FaultKind =
 	| { kind: 'reset' }
 	/** Sends the real answer's headers and half its body, then destroys the socket. */
 	| { kind: 'reset-mid-body' }
-	/** A proxy's HTML error page; default status 502. */
-	| { kind: 'html'; status?: number }
-	/** 200 with a truncated JSON body. */
-	| { kind: 'malformed-json' }
+	/** A proxy's HTML error page; default status 502. `contentType` e.g. image/jpeg: a page posing as an image. */
+	| { kind: 'html'; status?: number; contentType?: string }
+	/** 200 with a truncated JSON body, or with `body` (e.g. complete but invalid JSON). */
+	| { kind: 'malformed-json'; body?: string }
+	/** The real answer, chunked, without Content-Length (clients learn the size only at the end). */
+	| { kind: 'no-length' }
 	/** Waits, then answers normally. */
 	| { kind: 'delay'; delayMs: number };
 
@@ -119,9 +121,23 @@ export async function sendFault(
 			return send(res, errorReply(error));
 		}
 		case 'html':
-			return sendRaw(res, fault.status ?? 502, 'text/html', proxyPage(fault.status ?? 502));
+			return sendRaw(
+				res,
+				fault.status ?? 502,
+				fault.contentType ?? 'text/html',
+				proxyPage(fault.status ?? 502),
+			);
 		case 'malformed-json':
-			return sendRaw(res, 200, 'application/json', '{"success": true, "task_id": ');
+			return sendRaw(res, 200, 'application/json', fault.body ?? '{"success": true, "task_id": ');
+		case 'no-length':
+			if (reply && reply.kind !== 'stream') {
+				const { bytes, headers } = serialize(reply);
+				res.writeHead(reply.status, headers);
+				res.end(bytes);
+				return;
+			}
+			if (reply) return send(res, reply);
+			return;
 		case 'reset-mid-body':
 			if (reply && reply.kind !== 'stream') {
 				const { bytes, headers } = serialize(reply);

@@ -133,7 +133,7 @@ export type FaultRoute = 'create' | 'task' | 'download';
 /**
  * A failure for the next `times` (default 1) requests of a route. It strikes before authentication,
  * so no job starts, unless `afterAccept` (create): the job starts and is billed, then the fault hides
- * the answer. `reset-mid-body` always cuts the real answer, so it implies `afterAccept`.
+ * the answer. `reset-mid-body` and `no-length` always send (part of) the real answer, so they imply `afterAccept`.
  */
 export type Fault = { route: FaultRoute; times?: number; afterAccept?: boolean } & FaultKind;
 
@@ -513,8 +513,8 @@ class SeedreamMock implements MockServer {
 	): Promise<void> {
 		const fault = this.takeFault(route);
 		if (fault?.kind === 'delay') await sleep(fault.delayMs);
-		const strikesFirst =
-			fault && fault.kind !== 'delay' && fault.kind !== 'reset-mid-body' && !fault.afterAccept;
+		const needsReply = ['delay', 'reset-mid-body', 'no-length'].includes(fault?.kind ?? '');
+		const strikesFirst = fault && !needsReply && !fault.afterAccept;
 		if (fault && strikesFirst) return sendFault(res, fault);
 		let reply: Reply;
 		try {

@@ -86,7 +86,22 @@ export function buildImageRequest(
 	const model = resolveSelectedModel(node, itemIndex, input);
 	const capabilities = model.capabilities;
 
-	const prompt = typeof input.prompt === 'string' ? input.prompt : '';
+	const rawPrompt: unknown = input.prompt;
+	// An object or list from an expression would otherwise be sent as "[object Object]" and billed.
+	if (rawPrompt !== null && typeof rawPrompt === 'object') {
+		throw invalid(
+			node,
+			itemIndex,
+			`The "Prompt" parameter must be text, but the expression gave ${Array.isArray(rawPrompt) ? 'a list' : 'an object'}`,
+			'Point the expression at the text field, e.g. {{ $json.prompt.text }}, or use {{ JSON.stringify(...) }} on purpose.',
+		);
+	}
+	const prompt =
+		typeof rawPrompt === 'string'
+			? rawPrompt
+			: typeof rawPrompt === 'number' || typeof rawPrompt === 'boolean'
+				? String(rawPrompt)
+				: '';
 	if (prompt.trim() === '' && !input.layerDecomposition) {
 		throw invalid(
 			node,

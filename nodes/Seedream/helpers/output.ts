@@ -95,7 +95,9 @@ export interface ResultMeta {
 	fallbackName: string;
 }
 
-export function resultMeta(result: Pick<GenerationResult, 'taskId' | 'traceId' | 'model'>): ResultMeta {
+export function resultMeta(
+	result: Pick<GenerationResult, 'taskId' | 'traceId' | 'model'>,
+): ResultMeta {
 	return {
 		taskId: result.taskId,
 		traceId: result.traceId,

@@ -9,6 +9,8 @@ export interface ReferenceSources {
 	binaryProperties?: string;
 	/** http(s) URLs and `data:image/...;base64,` URIs, as text (comma or newline separated) or an array. */
 	urls?: string | string[];
+	/** The field that names the binary properties, for errors; default "Reference Binary Properties". */
+	binaryField?: string;
 }
 
 const MAX_MB = API_LIMITS.maxReferenceImageBytes / 1024 / 1024;
@@ -154,7 +156,7 @@ export async function collectReferenceImages(
 				itemIndex,
 				`The input item has no binary property "${name}"`,
 				available.length
-					? `Binary properties on this item: ${available.join(', ')}. Put one of them in "Reference Binary Properties".`
+					? `Binary properties on this item: ${available.join(', ')}. Put one of them in "${sources.binaryField ?? 'Reference Binary Properties'}".`
 					: 'This item carries no binary data. Connect a node that outputs an image, or use image URLs.',
 			);
 		}

@@ -1,6 +1,20 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { withoutInlineImages } from './inlineData';
+
 export type TaskStatus = 'pending' | 'succeeded' | 'failed' | 'not_found';
+
+/** Task ids are UUIDs today; anything with spaces, slashes or markup is a wiring mistake, not an id. */
+const TASK_ID_PATTERN = /^[\w.:-]{1,128}$/;
+
+export const TASK_ID_HINT =
+	'A task id has only letters, digits, "-", "_", "." and ":", e.g. 80ceeed1-17d4-4eb7-82e0-18b34290f36e. Pass the task_id field of the node that submitted the job, e.g. {{ $json.task_id }}.';
+
+/** The first id that cannot be a task id, shortened for an error message; undefined when all can. */
+export function invalidTaskId(ids: string[]): string | undefined {
+	const bad = ids.find((id) => !TASK_ID_PATTERN.test(id));
+	return bad === undefined ? undefined : bad.slice(0, 80);
+}
 
 export interface TaskState {
 	taskId: string;
@@ -52,7 +66,8 @@ export function summarizeTask(state: TaskState): IDataObject {
 		started_at: record.started_at ?? null,
 		finished_at: record.finished_at ?? null,
 		elapsed: record.elapsed ?? null,
-		request: record.request ?? null,
+		// The stored request echoes reference images as data URIs; the user already has them.
+		request: (withoutInlineImages(record.request) as IDataObject) ?? null,
 		images: Array.isArray(response.data) ? response.data : [],
 		error: error ? { code: error.code ?? null, message: error.message ?? null } : null,
 	};

@@ -1,7 +1,7 @@
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { imageTypeFromContentType, sniffImageType } from '../helpers/mime';
+import { sniffImageType } from '../helpers/mime';
 import type { SeedreamContext } from './request';
 import type { RetryPolicy } from './retry';
 import {
@@ -33,6 +33,7 @@ interface ResponseBody extends AsyncIterable<Buffer> {
 	destroy(error?: Error): void;
 	read(): Buffer | null;
 	unshift(chunk: Buffer): void;
+	readonly readableEnded: boolean;
 	on(event: 'readable' | 'end', listener: () => void): this;
 	on(event: 'error', listener: (error: Error) => void): this;
 	off(event: string, listener: (...args: never[]) => void): this;
@@ -50,14 +51,22 @@ const SNIFF_BYTES = 16;
 /**
  * Reads the first bytes of a response and puts them back, so the type can be checked by magic
  * number while the whole body still streams into binary storage (nothing else is buffered).
+ * Returns the whole body as a buffer when it ended while being peeked (a tiny body).
  */
-async function peekHead(body: ResponseBody, wanted: number): Promise<Buffer> {
+async function peekHead(
+	body: ResponseBody,
+	wanted: number,
+): Promise<{ head: Buffer; source: ResponseBody | Buffer }> {
 	const head = await new Promise<Buffer>((resolve, reject) => {
 		const chunks: Buffer[] = [];
 		let size = 0;
 		const finish = () => {
 			cleanup();
-			resolve(Buffer.concat(chunks));
+			const bytes = Buffer.concat(chunks);
+			// Put the bytes back in the same tick as the last read(): a tick later the stream may
+			// already have emitted 'end', and a consumer would then wait forever.
+			if (bytes.length > 0 && !body.readableEnded) body.unshift(bytes);
+			resolve(bytes);
 		};
 		const onReadable = () => {
 			let chunk: Buffer | null;
@@ -80,10 +89,10 @@ async function peekHead(body: ResponseBody, wanted: number): Promise<Buffer> {
 		body.on('end', finish);
 		body.on('error', onError);
 	});
-	if (head.length > 0) body.unshift(head);
+	if (body.readableEnded) return { head, source: head };
 	// Node re-enables flowing mode only after the 'readable' listener is gone (a tick later).
 	await sleep(0);
-	return head;
+	return { head, source: body };
 }
 
 /** Waiters for a free download slot, per execution context. */
@@ -201,11 +210,10 @@ async function download(
 						},
 					);
 				}
-				// The bytes decide the type (hosts often say application/octet-stream); the header
-				// is the fallback for image formats the sniffer does not know.
-				const head = await peekHead(response.body, SNIFF_BYTES);
-				const type =
-					sniffImageType(head) ?? imageTypeFromContentType(response.headers['content-type']);
+				// Only the bytes decide: hosts often say application/octet-stream, and a proxy's or
+				// captive portal's HTML page can claim image/jpeg. Nothing is stored unless they match.
+				const { head, source } = await peekHead(response.body, SNIFF_BYTES);
+				const type = sniffImageType(head);
 				if (!type) {
 					response.body.destroy();
 					throw new NodeOperationError(node, 'The image URL did not return an image', {
@@ -214,7 +222,7 @@ async function download(
 					});
 				}
 				const binary = await context.helpers.prepareBinaryData(
-					response.body as unknown as Buffer,
+					source as Buffer,
 					`${options.fileBaseName}.${type.extension}`,
 					type.mimeType,
 				);

@@ -79,7 +79,8 @@ export function mayHaveStartedJobHint(traceId?: string): string {
 	return (
 		'The job may still have been created and may be billed. It was not sent again, to avoid paying twice. ' +
 		(traceId ? `Trace id: ${traceId}. ` : '') +
-		'Find it later with Resource "Task" → "Get Many" (task ids are also listed in the Ace Data Cloud console).'
+		// The create's answer (with the task id) was lost, so only the console can find the job.
+		'Look it up in the Ace Data Cloud console by trace id or time before running again; with its task id, Resource "Task" → "Get" or "Wait for Completion" fetches the images.'
 	);
 }
 

@@ -171,7 +171,10 @@ export async function seedreamApiRequest(
 		) {
 			return { status, body: {} };
 		}
-		if (status >= 400 && attempt < policy.maxRetries && isRetryableStatus(options.kind, status)) {
+		// A garbled 2xx (cut off, or a proxy's page) changes nothing upstream; only a create may not repeat.
+		const unreadable = status < 400 && raw !== undefined && options.kind !== 'create';
+		const retryable = unreadable || (status >= 400 && isRetryableStatus(options.kind, status));
+		if (retryable && attempt < policy.maxRetries) {
 			const retryAfter = parseRetryAfter(response.headers?.['retry-after']);
 			if (retryAfter === undefined || retryAfter <= policy.maxRetryAfterMs) {
 				await pause(context, retryAfter ?? backoffDelay(policy, attempt), options.itemIndex);
@@ -199,6 +202,7 @@ function describeNetworkError(code: string | undefined): string {
 	if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'host name not found';
 	if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET' || code === 'EPIPE')
 		return 'connection reset';
+	if (code === 'ERR_BAD_RESPONSE' || code === 'ERR_STREAM_PREMATURE_CLOSE') return 'answer cut off';
 	return 'network error';
 }
 

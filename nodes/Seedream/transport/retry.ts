@@ -36,6 +36,8 @@ const MAYBE_SENT_CODES = [
 	'UND_ERR_SOCKET',
 	'ERR_STREAM_PREMATURE_CLOSE',
 	'EPROTO',
+	// axios: the answer's body was cut off ("stream has been aborted").
+	'ERR_BAD_RESPONSE',
 ];
 
 /** Finds a Node/axios network error code anywhere in an error's cause chain. */

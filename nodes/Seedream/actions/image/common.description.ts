@@ -49,7 +49,8 @@ export const commonImageOptions: INodeProperties[] = [
 			{
 				name: 'Binary',
 				value: 'binary',
-				description: 'Download each image into n8n binary data; the JSON carries no URL',
+				description:
+					'Download each image into n8n binary data; the JSON carries no URL (as an AI tool it keeps the URL, which is what the agent reads)',
 			},
 			{
 				name: 'Binary and URL',
@@ -93,6 +94,8 @@ export const commonImageOptions: INodeProperties[] = [
 		],
 		default: 'perImage',
 		description: 'How the images of an image set or a decomposition are spread over output items',
+		// A tool answers each call with one item that lists every image.
+		displayOptions: { hide: { '@tool': [true] } },
 	},
 	{
 		displayName: 'Put Output in Field',
@@ -169,15 +172,29 @@ export function readOutputSettings(
 		);
 	}
 	const binaryPropertyName = String(options.binaryPropertyName ?? '').trim() || 'data';
-	const timeoutSeconds = Number(options.timeoutSeconds ?? 300);
+	// Expressions can hand over any type; NaN here would silently lift the download cap or timeout.
+	const positive = (name: string, label: string, fallback: number, whole = false) => {
+		const raw = options[name] ?? fallback;
+		const value = typeof raw === 'string' && raw.trim() === '' ? Number.NaN : Number(raw);
+		if (!Number.isFinite(value) || value <= 0 || (whole && !Number.isInteger(value))) {
+			throw invalid(
+				`"${label}" must be ${whole ? 'a whole number' : 'a number'} above 0`,
+				`Got ${JSON.stringify(raw)}. Enter a number, or make the expression return one, e.g. {{ Number($json.value) }}.`,
+			);
+		}
+		return value;
+	};
+	const concurrency = positive('concurrency', 'Concurrency', 5, true);
+	const timeoutSeconds = positive('timeoutSeconds', 'Request Timeout (Seconds)', 300);
+	const maxDownloadMb = positive('maxDownloadMb', 'Max Download Size (MB)', 100);
 	return {
 		mode,
 		binaryPropertyName,
 		grouping,
 		fileNameTemplate,
 		strict: options.strict === true,
-		concurrency: Math.max(1, Number(options.concurrency ?? 5)),
+		concurrency,
 		downloadTimeoutMs: Math.max(5, timeoutSeconds) * 1000,
-		maxDownloadBytes: Math.round(Number(options.maxDownloadMb ?? 100) * 1024 * 1024),
+		maxDownloadBytes: Math.round(maxDownloadMb * 1024 * 1024),
 	};
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { deriveTaskState, summarizeTask } from '../../helpers/task';
+import { deriveTaskState, invalidTaskId, summarizeTask, TASK_ID_HINT } from '../../helpers/task';
 import { seedreamApiRequest } from '../../transport/request';
 
 const properties: INodeProperties[] = [
@@ -31,6 +31,14 @@ export async function execute(
 			itemIndex,
 			description: 'Pass the task_id of a submitted job, e.g. {{ $json.task_id }}.',
 		});
+	}
+	const bad = invalidTaskId([taskId]);
+	if (bad !== undefined) {
+		throw new NodeOperationError(
+			this.getNode(),
+			`The "Task ID" value "${bad}" is not a valid task id`,
+			{ itemIndex, description: TASK_ID_HINT },
+		);
 	}
 	const response = await seedreamApiRequest(this, {
 		path: '/seedream/tasks',

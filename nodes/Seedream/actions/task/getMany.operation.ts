@@ -1,8 +1,8 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
 import { retrieveTasks } from '../../helpers/poller';
-import { deriveTaskState, summarizeTask } from '../../helpers/task';
+import { deriveTaskState, invalidTaskId, summarizeTask, TASK_ID_HINT } from '../../helpers/task';
 
 const properties: INodeProperties[] = [
 	{
@@ -27,6 +27,20 @@ export function parseTaskIds(value: unknown): string[] {
 	return [...new Set(parts.map((id) => id.trim()).filter(Boolean))];
 }
 
+/** Refuses an id that cannot be a task id before anything is sent (e.g. an object from an expression). */
+export function assertTaskIds(node: INode, ids: string[], itemIndex: number): void {
+	const bad = invalidTaskId(ids);
+	if (bad === undefined) return;
+	throw new NodeOperationError(
+		node,
+		`The "Task IDs" value contains "${bad}", not a valid task id`,
+		{
+			itemIndex,
+			description: TASK_ID_HINT,
+		},
+	);
+}
+
 /** Looks up many tasks with one `retrieve_batch` call per 50 ids; one output item per id, in the given order. */
 export async function execute(
 	this: IExecuteFunctions,
@@ -39,6 +53,7 @@ export async function execute(
 			description: 'Give at least one id, e.g. {{ $json.task_id }} or a comma-separated list.',
 		});
 	}
+	assertTaskIds(this.getNode(), ids, itemIndex);
 	const records = await retrieveTasks(this, ids, { itemIndex });
 	return ids.map((id) => ({
 		json: summarizeTask(deriveTaskState(id, records.get(id))),

@@ -14,7 +14,7 @@ import { limitDownloads } from '../../transport/download';
 import { commonImageOptions, readOutputSettings } from '../image/common.description';
 import { pollingOptions, readPollSettings } from '../image/delivery.description';
 import { sortedOptions } from '../image/generate.operation';
-import { parseTaskIds } from './getMany.operation';
+import { assertTaskIds, parseTaskIds } from './getMany.operation';
 
 const outputOptionNames = [
 	'binaryPropertyName',
@@ -76,6 +76,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				description: 'Pass the task_id from the submitting node, e.g. {{ $json.task_id }}.',
 			});
 		}
+		assertTaskIds(this.getNode(), ids, itemIndex);
 		for (const taskId of ids) {
 			order.push({ itemIndex, taskId });
 			owners.set(taskId, [...(owners.get(taskId) ?? []), itemIndex]);

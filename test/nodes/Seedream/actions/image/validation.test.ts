@@ -73,7 +73,7 @@ const rows = cases.map(([name, parameters, message, extra]) => [name, parameters
 describe('validation before any paid request', () => {
 	it.each(rows)('%s', async (_name, parameters, message, extra) => {
 		const inputItems = extra.items ? ((await extra.items()) as never) : undefined;
-		const result = await api.run(parameters, { inputItems, baseUrl: extra.baseUrl, hiddenParameters: extra.hidden as never });
+		const result = await api.run(parameters as never, { inputItems, baseUrl: extra.baseUrl, hiddenParameters: extra.hidden as never });
 		expect(result.error).toBeDefined();
 		expect(result.error?.constructor.name).toBe('NodeOperationError');
 		expect(result.error?.description).toBeTruthy();

@@ -38,6 +38,28 @@ const taskQueries = () => api.mock.requests.filter((request) => request.path ===
 describe('Task → Get', () => {
 	const get = (taskId: string) => ({ resource: 'task', operation: 'get', taskId });
 
+	it('leaves the data URIs of reference images out of the echoed request', async () => {
+		const png = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010806000000', 'hex');
+		const reference = `data:image/png;base64,${Buffer.concat([png, Buffer.alloc(4096)]).toString('base64')}`;
+		const submitted = await api.run({
+			resource: 'image',
+			operation: 'edit',
+			mode: 'submitOnly',
+			model: V40,
+			prompt: 'make it blue',
+			size: '1K',
+			referenceBinaryProperties: '',
+			referenceUrls: reference,
+		});
+		expect(submitted.error).toBeUndefined();
+		const taskId = String(submitted.items[0][0].json.task_id);
+		const result = await api.run(get(taskId));
+		const request = result.items[0][0].json.request as Record<string, unknown>;
+		expect(request.prompt).toBe('make it blue');
+		expect(String(request.image)).toMatch(/^\[inline image data omitted: \d+ characters\]$/);
+		expect(JSON.stringify(result.items[0][0].json)).not.toContain('base64,');
+	});
+
 	it('derives status from the record and returns timings, the original request, images and errors', async () => {
 		api.mock.setOptions({ taskDurationMs: durationFromPrompt, generationFailure: failingPrompt });
 		const [done, running, failed] = await submit('fox', 'owl-60000', 'forbidden');
