@@ -1,6 +1,5 @@
 import type {
 	IExecuteFunctions,
-	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -13,7 +12,7 @@ import * as image from './actions/image';
 import { handleCallbackWebhook } from './actions/image/callback';
 import { router } from './actions/router';
 import * as task from './actions/task';
-import { CALLBACK_WEBHOOK_PATH } from './helpers/callback';
+import { CALLBACK_WEBHOOK_PATH, NO_REGISTRATION_WEBHOOK_METHODS } from './helpers/callback';
 
 export class Seedream implements INodeType {
 	description: INodeTypeDescription = {
@@ -73,19 +72,7 @@ export class Seedream implements INodeType {
 	 * is nothing to create or delete; the group exists because every node with `webhooks`
 	 * must define its lifecycle.
 	 */
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = NO_REGISTRATION_WEBHOOK_METHODS;
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -1,7 +1,6 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
-	IHookFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -16,7 +15,12 @@ import {
 } from '../Seedream/actions/image/common.description';
 import { sortedOptions } from '../Seedream/actions/image/generate.operation';
 import { resolveModel } from '../Seedream/capabilities';
-import { callbackTaskId, secretsMatch } from '../Seedream/helpers/callback';
+import {
+	callbackTaskId,
+	NO_REGISTRATION_WEBHOOK_METHODS,
+	replyToCallback,
+	secretsMatch,
+} from '../Seedream/helpers/callback';
 import { imagesToItems, readGenerationResult } from '../Seedream/helpers/output';
 import { deriveTaskState, summarizeTask, type TaskState } from '../Seedream/helpers/task';
 import { seedreamApiRequest } from '../Seedream/transport/request';
@@ -39,15 +43,6 @@ function claim(key: string, now: number, windowMs: number): boolean {
 	if (recentlyAccepted.has(key)) return false;
 	recentlyAccepted.set(key, now);
 	return true;
-}
-
-function reply(
-	context: IWebhookFunctions,
-	status: number,
-	body: IDataObject,
-): IWebhookResponseData {
-	context.getResponseObject().status(status).json(body);
-	return { noWebhookResponse: true };
 }
 
 function failedItem(state: TaskState, json: IDataObject = {}): INodeExecutionData {
@@ -129,30 +124,20 @@ export class SeedreamTrigger implements INodeType {
 	};
 
 	/** The URL is n8n's own webhook; there is nothing to register with Ace Data Cloud. */
-	webhookMethods = {
-		default: {
-			async checkExists(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async create(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-			async delete(this: IHookFunctions): Promise<boolean> {
-				return true;
-			},
-		},
-	};
+	webhookMethods = NO_REGISTRATION_WEBHOOK_METHODS;
 
 	async webhook(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 		const secret = String(this.getNodeParameter('secret', '') ?? '');
 		const query = this.getQueryData() as IDataObject;
 		const header = this.getHeaderData()['x-seedream-secret'];
 		if (!secretsMatch(query.secret, secret) && !secretsMatch(header, secret)) {
-			return reply(this, 401, { error: 'Unauthorized' });
+			return replyToCallback(this, 401, { error: 'Unauthorized' });
 		}
 		const taskId = callbackTaskId(this.getBodyData());
 		if (!taskId)
-			return reply(this, 400, { error: 'The body is not a Seedream callback (no task_id)' });
+			return replyToCallback(this, 400, {
+				error: 'The body is not a Seedream callback (no task_id)',
+			});
 
 		const options = (this.getNodeParameter('options', {}) ?? {}) as IDataObject;
 		const windowMs = Math.max(0, Number(options.duplicateWindowMinutes ?? 60)) * 60_000;
@@ -184,15 +169,17 @@ export class SeedreamTrigger implements INodeType {
 			// A throw would start an execution that fails; the sender may retry, so the task must
 			// not count as seen.
 			release();
-			return reply(this, 503, { error: `Could not read the task: ${(error as Error).message}` });
+			return replyToCallback(this, 503, {
+				error: `Could not read the task: ${(error as Error).message}`,
+			});
 		}
 		if (state.status === 'not_found') {
 			release();
-			return reply(this, 404, { error: 'Unknown task' });
+			return replyToCallback(this, 404, { error: 'Unknown task' });
 		}
 		if (state.status === 'pending') {
 			release();
-			return reply(this, 503, {
+			return replyToCallback(this, 503, {
 				error: 'The task has not finished yet; send the callback again later',
 			});
 		}

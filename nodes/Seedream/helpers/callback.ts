@@ -1,6 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
 
-import type { FunctionsBase, IDataObject } from 'n8n-workflow';
+import type {
+	FunctionsBase,
+	IDataObject,
+	IHookFunctions,
+	IWebhookFunctions,
+	IWebhookResponseData,
+} from 'n8n-workflow';
 
 /**
  * Path of the Seedream node's restart webhook. n8n routes `/webhook-waiting/<execution>/<suffix>`
@@ -110,3 +116,31 @@ export function callbackTaskId(body: unknown): string | undefined {
 	const taskId = (body as IDataObject).task_id;
 	return typeof taskId === 'string' && /^[\w.:-]{1,128}$/.test(taskId) ? taskId : undefined;
 }
+
+/** Answers a callback request with a status and JSON body, without resuming or starting anything. */
+export function replyToCallback(
+	context: IWebhookFunctions,
+	status: number,
+	body: IDataObject,
+): IWebhookResponseData {
+	context.getResponseObject().status(status).json(body);
+	return { noWebhookResponse: true };
+}
+
+/**
+ * Lifecycle of a webhook that needs no registration with Ace Data Cloud (the callback URL is
+ * passed with each job). Every node with `webhooks` must define these methods.
+ */
+export const NO_REGISTRATION_WEBHOOK_METHODS = {
+	default: {
+		async checkExists(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+		async create(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+		async delete(this: IHookFunctions): Promise<boolean> {
+			return true;
+		},
+	},
+};

@@ -16,6 +16,7 @@ import {
 	CUSTOM_DATA_KEY_LIMIT,
 	isLocalUrl,
 	readStoredTaskIds,
+	replyToCallback,
 	TASK_IDS_KEY,
 } from '../../helpers/callback';
 import { imagesToItems, readGenerationResult } from '../../helpers/output';
@@ -142,16 +143,6 @@ export async function pauseForCallbacks(
 	return true;
 }
 
-function reply(
-	context: IWebhookFunctions,
-	status: number,
-	body: IDataObject,
-): IWebhookResponseData {
-	const res = context.getResponseObject();
-	res.status(status).json(body);
-	return { noWebhookResponse: true };
-}
-
 async function fetchStates(
 	context: IWebhookFunctions,
 	taskIds: string[],
@@ -191,7 +182,7 @@ export async function handleCallbackWebhook(
 	} catch (error) {
 		// A throw would make n8n resume the run with an empty item and drop its data; answering
 		// an error instead keeps the execution waiting (the task ids stay in custom data).
-		return reply(this, 503, {
+		return replyToCallback(this, 503, {
 			error: `Could not process the callback: ${(error as Error).message}`,
 		});
 	}
@@ -200,12 +191,16 @@ export async function handleCallbackWebhook(
 async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const taskId = callbackTaskId(this.getBodyData());
 	if (!taskId)
-		return reply(this, 400, { error: 'The body is not a Seedream callback (no task_id)' });
+		return replyToCallback(this, 400, {
+			error: 'The body is not a Seedream callback (no task_id)',
+		});
 	const stored = readStoredTaskIds(this.customData);
 	if (!stored)
-		return reply(this, 404, { error: 'This execution is not waiting for Seedream tasks' });
+		return replyToCallback(this, 404, {
+			error: 'This execution is not waiting for Seedream tasks',
+		});
 	if (!stored.includes(taskId))
-		return reply(this, 403, { error: 'The task is not one of this execution' });
+		return replyToCallback(this, 403, { error: 'The task is not one of this execution' });
 
 	const ids = [...new Set(stored.filter((id): id is string => !!id))];
 	let states = await fetchStates(this, ids);
