@@ -139,8 +139,22 @@ async function runWorkflow({ workflow, credentials = [], env = {}, userFolder = 
 	const marker = text.indexOf('{\n  "data"');
 	const start = marker >= 0 ? marker : text.indexOf('{');
 	if (start < 0) throw new Error(`n8n printed no run data:\n${text.slice(-3000)}\n${result.stderr.slice(-3000)}`);
-	const run = JSON.parse(text.slice(start));
+	const run = parseLeadingJson(text.slice(start));
 	return { run, stdout: text, stderr: result.stderr, userFolder, durationMs: Date.now() - started };
+}
+
+/**
+ * Parses the JSON document at the start of `text`. n8n may print log lines after the run
+ * (for example when its task runner shuts down), so anything after the document is ignored.
+ */
+function parseLeadingJson(text) {
+	try {
+		return JSON.parse(text);
+	} catch (error) {
+		const match = /after JSON at position (\d+)/.exec(error.message);
+		if (!match) throw error;
+		return JSON.parse(text.slice(0, Number(match[1])));
+	}
 }
 
 /** Output items of a node in a finished run. */
