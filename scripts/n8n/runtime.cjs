@@ -112,15 +112,11 @@ function runN8n(runtime, args, env, timeoutMs = 300_000) {
 	});
 }
 
-/**
- * Imports credentials and a workflow into a fresh user folder and runs it with `n8n execute`.
- * Returns the parsed run (`run.data.resultData.runData`), stdout and stderr.
- */
-async function runWorkflow({ workflow, credentials = [], env = {}, userFolder = makeUserFolder(), log = () => {}, line }) {
+/** Installs the package into a user folder and imports the credentials: what every run starts with. */
+async function prepareUserFolder({ credentials, userFolder, env, log, line }) {
 	const runtime = await ensureN8n({ log, line });
 	installPackageInto(userFolder);
-	// Each n8n starts a task-runner broker; a fixed port would collide between parallel runs.
-	const fullEnv = n8nEnv(runtime, userFolder, { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...env });
+	const fullEnv = n8nEnv(runtime, userFolder, env);
 	const workDir = join(userFolder, 'import');
 	mkdirSync(workDir, { recursive: true });
 	if (credentials.length) {
@@ -128,6 +124,17 @@ async function runWorkflow({ workflow, credentials = [], env = {}, userFolder = 
 		writeFileSync(credentialsFile, JSON.stringify(credentials));
 		await runN8n(runtime, ['import:credentials', `--input=${credentialsFile}`], fullEnv);
 	}
+	return { runtime, fullEnv, workDir };
+}
+
+/**
+ * Imports credentials and a workflow into a fresh user folder and runs it with `n8n execute`.
+ * Returns the parsed run (`run.data.resultData.runData`), stdout and stderr.
+ */
+async function runWorkflow({ workflow, credentials = [], env = {}, userFolder = makeUserFolder(), log = () => {}, line }) {
+	// Each n8n starts a task-runner broker; a fixed port would collide between parallel runs.
+	const brokerEnv = { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...env };
+	const { runtime, fullEnv, workDir } = await prepareUserFolder({ credentials, userFolder, env: brokerEnv, log, line });
 	const withIds = { id: randomUUID().replace(/-/g, '').slice(0, 16), versionId: randomUUID(), active: false, settings: {}, ...workflow };
 	const workflowFile = join(workDir, 'workflow.json');
 	writeFileSync(workflowFile, JSON.stringify(withIds));
@@ -219,16 +226,7 @@ async function startN8nServer({ userFolder = makeUserFolder(), port = 5678, env 
  * (activates) those marked `active: true`. Returns the workflows with their ids.
  */
 async function importWorkflows({ workflows, credentials = [], userFolder, env = {}, log = () => {}, line }) {
-	const runtime = await ensureN8n({ log, line });
-	installPackageInto(userFolder);
-	const fullEnv = n8nEnv(runtime, userFolder, env);
-	const workDir = join(userFolder, 'import');
-	mkdirSync(workDir, { recursive: true });
-	if (credentials.length) {
-		const credentialsFile = join(workDir, 'credentials.json');
-		writeFileSync(credentialsFile, JSON.stringify(credentials));
-		await runN8n(runtime, ['import:credentials', `--input=${credentialsFile}`], fullEnv);
-	}
+	const { runtime, fullEnv, workDir } = await prepareUserFolder({ credentials, userFolder, env, log, line });
 	const imported = [];
 	for (const workflow of workflows) {
 		const withIds = { id: randomUUID().replace(/-/g, '').slice(0, 16), versionId: randomUUID(), settings: {}, ...workflow, active: false };
