@@ -176,7 +176,7 @@ function runError(run) {
 }
 
 
-/** Starts `n8n start` on loopback; resolves when /healthz answers. */
+/** Starts `n8n start` on loopback; resolves when its REST API answers. */
 async function startN8nServer({ userFolder = makeUserFolder(), port = 5678, env = {}, log = () => {}, line } = {}) {
 	const runtime = await ensureN8n({ log, line });
 	installPackageInto(userFolder);
@@ -189,7 +189,8 @@ async function startN8nServer({ userFolder = makeUserFolder(), port = 5678, env 
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`n8n exited early:\n${output.slice(-3000)}`);
 		try {
-			const response = await fetch(`http://127.0.0.1:${port}/healthz`);
+			// /healthz answers before the editor's REST routes exist; /rest/settings is one of the last.
+			const response = await fetch(`http://127.0.0.1:${port}/rest/settings`);
 			if (response.ok) break;
 		} catch {
 			// not listening yet
@@ -234,25 +235,39 @@ async function importWorkflows({ workflows, credentials = [], userFolder, env = 
 		writeFileSync(workflowFile, JSON.stringify(withIds));
 		await runN8n(runtime, ['import:workflow', `--input=${workflowFile}`], fullEnv);
 		if (workflow.active) await runN8n(runtime, ['publish:workflow', `--id=${withIds.id}`], fullEnv);
-		imported.push(withIds);
+		imported.push({ ...withIds, active: Boolean(workflow.active) });
 	}
 	return imported;
 }
 
 /**
- * Reads executions straight from the instance's SQLite database (n8n's REST API needs a login),
- * with the Node.js that runs n8n (its `node:sqlite`). Returns `[{ id, workflowId, status, finished }]`.
+ * Reads executions straight from the instance's SQLite database (n8n's REST API needs a login)
+ * with the Node.js that runs n8n: its `node:sqlite` (Node 22+), else the `sqlite3` add-on that
+ * n8n 1.x installs. Returns `[{ id, workflowId, status, finished }]`.
  */
 async function listExecutions({ userFolder, line }) {
 	const runtime = await ensureN8n({ line });
 	const script = `
-		const { DatabaseSync } = require('node:sqlite');
-		const db = new DatabaseSync(process.argv[1], { readOnly: true });
-		const rows = db.prepare('SELECT id, workflowId, status, finished FROM execution_entity ORDER BY id').all();
-		process.stdout.write(JSON.stringify(rows));`;
+		const [dbFile, sqlite3Path] = process.argv.slice(1);
+		const sql = 'SELECT id, workflowId, status, finished FROM execution_entity ORDER BY id';
+		let builtin;
+		try { builtin = require('node:sqlite'); } catch {}
+		if (builtin) {
+			const db = new builtin.DatabaseSync(dbFile, { readOnly: true });
+			process.stdout.write(JSON.stringify(db.prepare(sql).all()));
+		} else {
+			const sqlite3 = require(sqlite3Path);
+			const db = new sqlite3.Database(dbFile, sqlite3.OPEN_READONLY);
+			db.all(sql, (error, rows) => {
+				if (error) throw error;
+				process.stdout.write(JSON.stringify(rows));
+				db.close();
+			});
+		}`;
 	const dbFile = join(userFolder, '.n8n', 'database.sqlite');
+	const sqlite3Path = join(runtime.n8nDir, 'node_modules', 'sqlite3');
 	return await new Promise((resolvePromise, reject) => {
-		const child = spawn(runtime.nodeBin, ['--no-warnings', '-e', script, dbFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(runtime.nodeBin, ['--no-warnings', '-e', script, dbFile, sqlite3Path], { stdio: ['ignore', 'pipe', 'pipe'] });
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -263,6 +278,78 @@ async function listExecutions({ userFolder, line }) {
 			resolvePromise(JSON.parse(stdout || '[]'));
 		});
 	});
+}
+
+const OWNER = { email: 'owner@seedream-e2e.test', firstName: 'Seedream', lastName: 'E2E', password: 'Seedream-e2e-1' };
+
+/** A JSON request to n8n's editor REST API; returns the `data` of the answer. */
+async function restCall(server, method, path, body, cookie) {
+	const response = await fetch(`${server.url}/rest${path}`, {
+		method,
+		headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
+		body: body === undefined ? undefined : JSON.stringify(body),
+	});
+	const text = await response.text();
+	if (!response.ok) throw new Error(`n8n ${method} /rest${path} answered ${response.status}: ${text.slice(0, 500)}`);
+	return { data: JSON.parse(text).data, cookie: response.headers.get('set-cookie')?.split(';')[0] };
+}
+
+/**
+ * Creates and activates workflows through the editor's REST API, as the instance owner (set up
+ * on first use). n8n 1.x needs this: activating a CLI-imported workflow fails there, because the
+ * import writes no workflow_history row for the active version to point at. These are n8n's
+ * internal endpoints (what the editor calls), stable across 1.x.
+ */
+async function createWorkflowsOverRest(server, workflows) {
+	await restCall(server, 'POST', '/owner/setup', OWNER);
+	const { cookie } = await restCall(server, 'POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+	const created = [];
+	for (const workflow of workflows) {
+		const { id: _id, versionId: _versionId, active, ...definition } = workflow;
+		const { data } = await restCall(server, 'POST', '/workflows', { settings: {}, ...definition, active: false }, cookie);
+		if (active) await restCall(server, 'POST', `/workflows/${data.id}/activate`, { versionId: data.versionId }, cookie);
+		created.push({ ...workflow, id: data.id, versionId: data.versionId });
+	}
+	return created;
+}
+
+/**
+ * `n8n start` on loopback with credentials and workflows, those marked `active: true` activated,
+ * the way each line allows: 2.x imports and publishes them from the CLI before it starts (and
+ * registers their webhooks shortly after start-up); 1.x gets them through its REST API once
+ * running. Resolves when every webhook of the active workflows is registered, with the server
+ * and the workflows as stored (their ids).
+ */
+async function startServerWithWorkflows({ workflows, credentials = [], userFolder = makeUserFolder(), port, env = {}, log = () => {}, line }) {
+	const runtime = await ensureN8n({ log, line });
+	const serverEnv = { N8N_LOG_LEVEL: 'debug', ...env };
+	let stored;
+	if (runtime.line >= 2) {
+		stored = await importWorkflows({ workflows, credentials, userFolder, env: serverEnv, log, line });
+	} else {
+		await prepareUserFolder({ credentials, userFolder, env: serverEnv, log, line });
+	}
+	const server = await startN8nServer({ userFolder, port: port ?? (await freePort()), env: serverEnv, log, line });
+	try {
+		if (runtime.line < 2) {
+			// Activation over REST registers the webhooks before it answers.
+			stored = await createWorkflowsOverRest(server, workflows);
+		} else {
+			// 2.x publishes imported workflows asynchronously (an outbox polled after start-up).
+			const webhookNodes = workflows.filter((workflow) => workflow.active).flatMap((workflow) => workflow.nodes.filter((node) => node.webhookId));
+			const deadline = Date.now() + 120_000;
+			for (const node of webhookNodes) {
+				while (!server.output().includes(`Added webhook "${node.name}"`)) {
+					if (Date.now() > deadline) throw new Error(`n8n did not register the webhook of "${node.name}":\n${server.output().slice(-3000)}`);
+					await new Promise((r) => setTimeout(r, 250));
+				}
+			}
+		}
+	} catch (error) {
+		await server.stop();
+		throw error;
+	}
+	return { server, workflows: stored };
 }
 
 module.exports = {
@@ -282,4 +369,5 @@ module.exports = {
 	nodeOutput,
 	runError,
 	startN8nServer,
+	startServerWithWorkflows,
 };

@@ -1,8 +1,9 @@
 /**
- * Callbacks in a real n8n 2.x server (`n8n start` on loopback) with this package installed from
- * its npm tarball: the shipped examples/callback-pause.json pauses (execution "waiting"), the
- * mock API calls the resume URL, and the run resumes and writes the images; the shipped
- * examples/callback-trigger.json starts from a mock callback and refuses forged ones.
+ * Callbacks in a real n8n server (`n8n start` on loopback), 2.x and 1.x, with this package
+ * installed from its npm tarball: the shipped examples/callback-pause.json pauses (execution
+ * "waiting"), the mock API calls the resume URL, and the run resumes and writes the images;
+ * examples/callback-submit-to-trigger.json (run by a second n8n) sends its results to the
+ * shipped examples/callback-trigger.json, which refuses forged callbacks.
  * Needs `npm run build` first (as the other e2e tests).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -18,7 +19,11 @@ import { startMockServer, type MockServer } from '../../mock/server';
 const runtime = require('../../scripts/n8n/runtime.cjs');
 
 const examplesDir = join(resolve(__dirname, '..', '..'), 'examples');
-const LINE = '2';
+/** n8n lines to run in: SEEDREAM_N8N_LINES=2 runs only 2.x. */
+const LINES = (process.env.SEEDREAM_N8N_LINES ?? '2,1')
+	.split(',')
+	.map((line) => line.trim())
+	.filter(Boolean);
 const TRIGGER_SECRET = 'e2e-secret-6f1d2c0b9a8e7d6c5b4a';
 
 interface Workflow {
@@ -35,6 +40,7 @@ interface ExecutionRow {
 	finished: number;
 }
 
+let line: string;
 let mock: MockServer;
 let server: { url: string; userFolder: string; output: () => string; stop: () => Promise<void> } | undefined;
 let outDir: string;
@@ -55,7 +61,7 @@ async function freePort(): Promise<number> {
 	});
 }
 
-function loadExample(file: string): Workflow {
+function loadExample(file: string, active = true): Workflow {
 	const workflow = JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as Workflow;
 	for (const node of workflow.nodes) {
 		if (node.type === 'n8n-nodes-base.readWriteFile' && typeof node.parameters.fileName === 'string') {
@@ -63,11 +69,18 @@ function loadExample(file: string): Workflow {
 		}
 		if (node.type === runtime.TRIGGER_TYPE) node.parameters.secret = TRIGGER_SECRET;
 	}
-	return { ...workflow, active: true };
+	return { ...workflow, active };
 }
 
+const seedreamCredential = () => ({
+	id: 'seedreamDemoCred1',
+	name: 'Seedream API',
+	type: 'seedreamApi',
+	data: { apiToken: 'test-token', baseUrl: mock.url },
+});
+
 async function executions(workflow: Workflow): Promise<ExecutionRow[]> {
-	const rows = (await runtime.listExecutions({ userFolder: server!.userFolder, line: LINE })) as ExecutionRow[];
+	const rows = (await runtime.listExecutions({ userFolder: server!.userFolder, line })) as ExecutionRow[];
 	return rows.filter((row) => row.workflowId === workflow.id);
 }
 
@@ -168,52 +181,43 @@ function deadlineExample(sinkPort: number): Workflow {
 	} as unknown as Workflow;
 }
 
-beforeAll(async () => {
-	await runtime.ensureN8n({ line: LINE, log: (text: string) => process.stdout.write(`${text}\n`) });
-	// Long enough to see the execution waiting before the first callback arrives.
-	mock = await startMockServer({ taskDurationMs: (body) => (String(body.prompt).includes('cabin') ? 6000 : 3000) });
-	outDir = mkdtempSync(join(tmpdir(), 'seedream-e2e-callback-'));
-	const userFolder = runtime.makeUserFolder();
-	sink = createHttpServer((req, res) => {
-		let text = '';
-		req.on('data', (chunk) => (text += chunk));
-		req.on('end', () => {
-			sunk.push(JSON.parse(text || '{}'));
-			res.end('{}');
+describe.each(LINES)('callbacks in a real n8n %s.x server', (wanted) => {
+	beforeAll(async () => {
+		line = wanted;
+		sunk.length = 0;
+		await runtime.ensureN8n({ line, log: (text: string) => process.stdout.write(`${text}\n`) });
+		// Long enough to see the execution waiting before the first callback arrives.
+		mock = await startMockServer({ taskDurationMs: (body) => (String(body.prompt).includes('cabin') ? 6000 : 3000) });
+		outDir = mkdtempSync(join(tmpdir(), 'seedream-e2e-callback-'));
+		sink = createHttpServer((req, res) => {
+			let text = '';
+			req.on('data', (chunk) => (text += chunk));
+			req.on('end', () => {
+				sunk.push(JSON.parse(text || '{}'));
+				res.end('{}');
+			});
 		});
+		const sinkPort = await freePort();
+		await new Promise<void>((resolveListen) => sink.listen(sinkPort, '127.0.0.1', resolveListen));
+		const started = await runtime.startServerWithWorkflows({
+			line,
+			workflows: [loadExample('callback-pause.json'), loadExample('callback-trigger.json'), deadlineExample(sinkPort)],
+			credentials: [seedreamCredential()],
+			// Its own task broker port, so another n8n on this machine (other e2e files) does not collide.
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir, N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
+		});
+		server = started.server;
+		[pauseWorkflow, triggerWorkflow, deadlineWorkflow] = started.workflows;
 	});
-	const sinkPort = await freePort();
-	await new Promise<void>((resolveListen) => sink.listen(sinkPort, '127.0.0.1', resolveListen));
-	const [pause, trigger, deadline] = await runtime.importWorkflows({
-		userFolder,
-		line: LINE,
-		workflows: [loadExample('callback-pause.json'), loadExample('callback-trigger.json'), deadlineExample(sinkPort)],
-		credentials: [{ id: 'seedreamDemoCred1', name: 'Seedream API', type: 'seedreamApi', data: { apiToken: 'test-token', baseUrl: mock.url } }],
-	});
-	pauseWorkflow = pause;
-	triggerWorkflow = trigger;
-	deadlineWorkflow = deadline;
-	server = await runtime.startN8nServer({
-		userFolder,
-		line: LINE,
-		port: await freePort(),
-		// Its own task broker port, so another n8n on this machine (other e2e files) does not collide.
-		env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir, N8N_LOG_LEVEL: 'debug', N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
-	});
-	// 2.x publishes imported workflows asynchronously (an outbox polled after start-up).
-	for (const name of ['Start (POST prompts)', 'Seedream Trigger', 'Start Deadline']) {
-		await waitFor(`the webhook of "${name}"`, async () => (server!.output().includes(`Added webhook "${name}"`) ? true : undefined), 120_000);
-	}
-});
 
-afterAll(async () => {
-	await server?.stop();
-	await new Promise((resolveClose) => (sink ? sink.close(resolveClose) : resolveClose(undefined)));
-	await mock?.close();
-	if (outDir) rmSync(outDir, { recursive: true, force: true });
-});
+	afterAll(async () => {
+		await server?.stop();
+		server = undefined;
+		await new Promise((resolveClose) => (sink ? sink.close(resolveClose) : resolveClose(undefined)));
+		await mock?.close();
+		if (outDir) rmSync(outDir, { recursive: true, force: true });
+	});
 
-describe('callbacks in a real n8n 2.x server', () => {
 	it('callback-pause.json: the execution waits without a worker, resumes once from the callbacks and writes the images', async () => {
 		const start = await fetch(`${server!.url}/webhook/seedream-callback-demo`, {
 			method: 'POST',
@@ -228,18 +232,25 @@ describe('callbacks in a real n8n 2.x server', () => {
 		expect(mock.stats.jobsCreated).toBe(2);
 		const creates = mock.requests.filter((request) => request.path === '/seedream/images');
 		const callbackUrls = creates.map((request) => (request.body as { callback_url: string }).callback_url);
+		// 2.x signs the resume URL and checks the token; 1.x has no token for it.
+		const signature = line === '1' ? '' : '\\?signature=[\\w-]+';
 		for (const url of callbackUrls) {
-			expect(url).toMatch(new RegExp(`^${server!.url}/webhook-waiting/${waiting.id}/seedream-callback\\?signature=[\\w-]+$`));
+			expect(url).toMatch(new RegExp(`^${server!.url}/webhook-waiting/${waiting.id}/seedream-callback${signature}$`));
 		}
 		expect(writtenImages()).toEqual([]);
 
-		// Without the execution's token n8n itself refuses the call.
-		const forged = await fetch(`${server!.url}/webhook-waiting/${waiting.id}/seedream-callback?signature=wrong`, {
-			method: 'POST',
-			headers: { 'content-type': 'application/json' },
-			body: JSON.stringify({ task_id: 'x' }),
-		});
-		expect(forged.status).toBe(401);
+		const post = async (url: string, body: unknown) =>
+			await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+		if (line !== '1') {
+			// Without the execution's token n8n itself refuses the call.
+			const forged = await post(`${server!.url}/webhook-waiting/${waiting.id}/seedream-callback?signature=wrong`, { task_id: 'x' });
+			expect(forged.status).toBe(401);
+		}
+		// At the right URL, the node itself refuses a task that is not one of this execution
+		// (on 1.x, the only guard), and the execution keeps waiting.
+		const foreign = await post(callbackUrls[0], { success: true, task_id: '00000000-0000-4000-8000-000000000000', data: [] });
+		expect(foreign.status).toBe(403);
+		expect((await executions(pauseWorkflow)).find((row) => row.id === waiting.id)!.status).toBe('waiting');
 
 		// The first callback (the bicycle, after ~3 s) is answered 200 and the execution keeps waiting.
 		await waitFor('the first callback answer', async () => (mock.callbacks[0]?.status ? true : undefined));
@@ -279,19 +290,20 @@ describe('callbacks in a real n8n 2.x server', () => {
 		expect(unknownTask.status).toBe(404);
 		expect(await executions(triggerWorkflow)).toEqual([]);
 
-		// A real job whose callback goes to the trigger, sent twice as an at-least-once sender may.
+		// The shipped submit example, run by a second n8n, sends a real job's results to the trigger;
+		// the mock sends the callback twice, as an at-least-once sender may.
 		mock.setOptions({ callbackMode: 'twice', taskDurationMs: 500 });
-		const submit = await fetch(`${mock.url}/seedream/images`, {
-			method: 'POST',
-			headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' },
-			body: JSON.stringify({
-				model: 'doubao-seedream-4-0-250828',
-				prompt: 'A lighthouse',
-				size: '1K',
-				callback_url: `${triggerUrl}?secret=${TRIGGER_SECRET}`,
-			}),
+		const submitWorkflow = loadExample('callback-submit-to-trigger.json', false);
+		const submitNode = submitWorkflow.nodes.find((node) => node.type === runtime.NODE_TYPE)!;
+		submitNode.parameters.options = { callbackUrl: `${triggerUrl}?secret=${TRIGGER_SECRET}` };
+		const submitted = await runtime.runWorkflow({ workflow: submitWorkflow, credentials: [seedreamCredential()], line });
+		expect(runtime.runError(submitted.run)).toBeUndefined();
+		const [pending] = runtime.nodeOutput(submitted.run, 'Seedream');
+		expect(pending.json).toMatchObject({ status: 'pending', task_id: expect.any(String) });
+		const taskId = pending.json.task_id as string;
+		expect(mock.requests.find((request) => request.path === '/seedream/images')!.body).toMatchObject({
+			callback_url: `${triggerUrl}?secret=${TRIGGER_SECRET}`,
 		});
-		const { task_id: taskId } = (await submit.json()) as { task_id: string };
 		const run = await waitFor('the trigger execution', async () =>
 			(await executions(triggerWorkflow)).find((row) => row.status === 'success'),
 		);

@@ -38,6 +38,50 @@ export interface HarnessOptions {
 	staticData?: IDataObject;
 	/** e.g. `n8n-nodes-seedream.seedreamTool`, the type n8n gives the node used as an AI tool. */
 	typeName?: string;
+	/**
+	 * How the node reaches the execution's custom data: `context` as in n8n 2.x (the default);
+	 * `expression` as in n8n 1.x, where contexts have no `customData` and only
+	 * `$execution.customData` in an expression gives it; `none` when neither does.
+	 */
+	customDataAccess?: 'context' | 'expression' | 'none';
+}
+
+const CUSTOM_DATA_EXPRESSION = /^=?\{\{\s*\$execution\.customData\s*\}\}$/;
+
+/** `$execution.customData` as n8n 1.x builds it: an object over the run's metadata. */
+function expressionCustomData(runExecutionData: IRunExecutionData) {
+	const metadata = () => (runExecutionData.resultData.metadata ??= {});
+	return {
+		set: (key: string, value: unknown) => void (metadata()[key] = String(value)),
+		setAll: (values: IDataObject) => {
+			for (const [key, value] of Object.entries(values)) metadata()[key] = String(value);
+		},
+		get: (key: string) => metadata()[key],
+		getAll: () => ({ ...metadata() }),
+	};
+}
+
+/** The context as an n8n without `customData` on its contexts hands it to the node. */
+function withCustomDataAccess<T extends object>(
+	context: T,
+	access: HarnessOptions['customDataAccess'],
+	runExecutionData: IRunExecutionData | null,
+): T {
+	if (!access || access === 'context') return context;
+	return new Proxy(context, {
+		get(target, property) {
+			if (property === 'customData') return undefined;
+			if (property === 'evaluateExpression') {
+				return (expression: string, itemIndex?: number) => {
+					if (!CUSTOM_DATA_EXPRESSION.test(expression.trim()))
+						return (target as unknown as WebhookContext).evaluateExpression(expression, itemIndex);
+					return access === 'expression' && runExecutionData ? expressionCustomData(runExecutionData) : null;
+				};
+			}
+			const value: unknown = Reflect.get(target, property, target);
+			return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+		},
+	});
 }
 
 export interface Paused {
@@ -135,7 +179,9 @@ export function createHarness(options: HarnessOptions) {
 		);
 		const paused: Paused = { items: [], hints: [], stored: '', runExecutionData };
 		try {
-			paused.items = (await options.nodeType.execute!.call(context)) as INodeExecutionData[][];
+			paused.items = (await options.nodeType.execute!.call(
+				withCustomDataAccess(context, options.customDataAccess, runExecutionData),
+			)) as INodeExecutionData[][];
 		} catch (error) {
 			paused.error = error as Paused['error'];
 		}
@@ -203,7 +249,9 @@ export function createHarness(options: HarnessOptions) {
 			runExecutionData,
 		);
 		try {
-			outcome.result = await options.nodeType.webhook!.call(context);
+			outcome.result = await options.nodeType.webhook!.call(
+				withCustomDataAccess(context, options.customDataAccess, runExecutionData),
+			);
 		} catch (error) {
 			outcome.error = error as WebhookResult['error'];
 		}

@@ -3,10 +3,42 @@ import { timingSafeEqual } from 'node:crypto';
 import type {
 	FunctionsBase,
 	IDataObject,
+	IExecuteFunctions,
 	IHookFunctions,
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
+
+export type ExecutionCustomData = FunctionsBase['customData'];
+
+function isCustomData(value: unknown): value is ExecutionCustomData {
+	const candidate = value as Partial<ExecutionCustomData> | null | undefined;
+	return typeof candidate?.getAll === 'function' && typeof candidate.set === 'function';
+}
+
+/**
+ * The execution's custom data, or undefined when this n8n offers none to the node. n8n 2.x
+ * puts it on every node context (the getter throws where a context has no run data); n8n 1.x
+ * has no such property and exposes it only as `$execution.customData` in expressions, which
+ * both the execute and the webhook context can evaluate.
+ */
+export function executionCustomData(
+	context: IExecuteFunctions | IWebhookFunctions,
+): ExecutionCustomData | undefined {
+	try {
+		const direct = (context as Partial<FunctionsBase>).customData;
+		if (isCustomData(direct)) return direct;
+	} catch {
+		// no run data in this context: try the expression below
+	}
+	try {
+		const viaExpression: unknown = context.evaluateExpression('{{ $execution.customData }}', 0);
+		if (isCustomData(viaExpression)) return viaExpression;
+	} catch {
+		// an expression engine without `$execution.customData`
+	}
+	return undefined;
+}
 
 /**
  * Path of the Seedream node's restart webhook. n8n routes `/webhook-waiting/<execution>/<suffix>`
@@ -53,7 +85,7 @@ export function chunkTaskIds(taskIds: Array<string | undefined>): string[] {
 
 /** The id list (one entry per input item) a paused node stored, or undefined. */
 export function readStoredTaskIds(
-	customData: FunctionsBase['customData'],
+	customData: ExecutionCustomData,
 ): Array<string | undefined> | undefined {
 	const all = customData.getAll() as IDataObject;
 	if (typeof all[TASK_IDS_KEY] !== 'string' || all[TASK_IDS_KEY] === '') return undefined;

@@ -14,6 +14,7 @@ import {
 	chunkKey,
 	chunkTaskIds,
 	CUSTOM_DATA_KEY_LIMIT,
+	executionCustomData,
 	isLocalUrl,
 	readStoredTaskIds,
 	replyToCallback,
@@ -99,17 +100,26 @@ export async function pauseForCallbacks(
 	}
 	if (!taskIds.some(Boolean)) return false;
 
+	const customData = executionCustomData(context);
+	if (!customData) {
+		context.addExecutionHints({
+			message: `This n8n gives nodes no execution custom data to keep the task IDs in, so the node did not pause: it returned the ${taskIds.filter(Boolean).length} task IDs as pending items. Use Task → Wait for Completion.`,
+			type: 'warning',
+			location: 'outputPane',
+		});
+		return false;
+	}
 	const chunks = chunkTaskIds(taskIds);
-	const keys = Object.keys(context.customData.getAll());
+	const keys = Object.keys(customData.getAll());
 	const others = keys.filter((key) => !key.startsWith(TASK_IDS_KEY));
 	const stored =
 		others.length + chunks.length <= CUSTOM_DATA_KEY_LIMIT &&
 		(() => {
-			for (const [index, chunk] of chunks.entries()) context.customData.set(chunkKey(index), chunk);
+			for (const [index, chunk] of chunks.entries()) customData.set(chunkKey(index), chunk);
 			// Chunks left by an earlier pause of this execution would extend the list.
 			for (let index = chunks.length; keys.includes(chunkKey(index)); index++)
-				context.customData.set(chunkKey(index), '');
-			const read = readStoredTaskIds(context.customData);
+				customData.set(chunkKey(index), '');
+			const read = readStoredTaskIds(customData);
 			return !!read && read.length === taskIds.length && read.every((id, i) => id === taskIds[i]);
 		})();
 	if (!stored) {
@@ -194,7 +204,8 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 		return replyToCallback(this, 400, {
 			error: 'The body is not a Seedream callback (no task_id)',
 		});
-	const stored = readStoredTaskIds(this.customData);
+	const customData = executionCustomData(this);
+	const stored = customData && readStoredTaskIds(customData);
 	if (!stored)
 		return replyToCallback(this, 404, {
 			error: 'This execution is not waiting for Seedream tasks',

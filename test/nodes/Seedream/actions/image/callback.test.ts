@@ -215,6 +215,43 @@ describe('Mode "Callback: pause until the result arrives"', () => {
 		expect(paused.items[0][0].json).not.toHaveProperty('waiting_for_callback');
 		expect(paused.hints.map((hint) => hint.message).join('\n')).toMatch(/did not fit/);
 	});
+
+	it('n8n 1.x (custom data only through $execution.customData): pauses, keeps the ids there, resumes from the callback', async () => {
+		const node = createHarness({
+			nodeType: new Seedream(),
+			parameters: generate() as never,
+			baseUrl: api.mock.url,
+			customDataAccess: 'expression',
+		});
+		const paused = await node.execute();
+		expect(paused.error).toBeUndefined();
+		expect(paused.waitTill).toBeDefined();
+		const [[item]] = paused.items;
+		expect(paused.runExecutionData.resultData.metadata).toEqual({ seedream_task_ids: String(item.json.task_id) });
+		const [answer] = await deliverAll(node, paused, 1);
+		expect(answer.result!.webhookResponse).toMatchObject({ resumed: true });
+		const [items] = answer.result!.workflowData!;
+		expect(items.map((resumed) => [resumed.json.task_id, Boolean(resumed.binary?.data)])).toEqual([[item.json.task_id, true]]);
+	});
+
+	it('without any custom data to keep the ids in, it does not pause (pending items, a hint) and refuses callbacks', async () => {
+		const node = createHarness({
+			nodeType: new Seedream(),
+			parameters: generate() as never,
+			baseUrl: api.mock.url,
+			customDataAccess: 'none',
+		});
+		const paused = await node.execute([{ json: {} }, { json: {} }]);
+		expect(paused.error).toBeUndefined();
+		expect(paused.waitTill).toBeUndefined();
+		expect(paused.items[0].map((item) => item.json.status)).toEqual(['pending', 'pending']);
+		expect(paused.items[0].every((item) => typeof item.json.task_id === 'string')).toBe(true);
+		expect(paused.hints.map((hint) => hint.message).join('\n')).toMatch(/no execution custom data/);
+		const [answer] = await deliverAll(node, paused, 1);
+		expect(answer.status).toBe(404);
+		expect(answer.result).toEqual({ noWebhookResponse: true });
+	});
+
 	it('refuses to pause inside an AI tool call, before anything is paid', async () => {
 		const node = createHarness({
 			nodeType: new Seedream(),
