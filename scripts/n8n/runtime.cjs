@@ -189,9 +189,10 @@ async function startN8nServer({ userFolder = makeUserFolder(), port = 5678, env 
 	for (;;) {
 		if (child.exitCode !== null) throw new Error(`n8n exited early:\n${output.slice(-3000)}`);
 		try {
-			// /healthz answers before the editor's REST routes exist; /rest/settings is one of the last.
+			// /healthz answers before the editor's REST routes exist, and while the database is
+			// migrated every route answers 200 with a plain-text "starting up" page.
 			const response = await fetch(`http://127.0.0.1:${port}/rest/settings`);
-			if (response.ok) break;
+			if (response.ok && (response.headers.get('content-type') ?? '').includes('json')) break;
 		} catch {
 			// not listening yet
 		}
@@ -291,7 +292,24 @@ async function restCall(server, method, path, body, cookie) {
 	});
 	const text = await response.text();
 	if (!response.ok) throw new Error(`n8n ${method} /rest${path} answered ${response.status}: ${text.slice(0, 500)}`);
-	return { data: JSON.parse(text).data, cookie: response.headers.get('set-cookie')?.split(';')[0] };
+	let parsed;
+	try {
+		parsed = JSON.parse(text);
+	} catch {
+		throw new Error(`n8n ${method} /rest${path} answered ${response.status} with no JSON: ${text.slice(0, 500)}`);
+	}
+	return { data: parsed.data, cookie: response.headers.get('set-cookie')?.split(';')[0] };
+}
+
+/** Logs in to the editor as the instance owner (set up on first use); returns the session cookie. */
+async function ownerSession(server) {
+	if (!server.ownerCookie) {
+		const { data: settings } = await restCall(server, 'GET', '/settings');
+		if (settings?.userManagement?.showSetupOnFirstLoad !== false) await restCall(server, 'POST', '/owner/setup', OWNER);
+		const { cookie } = await restCall(server, 'POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+		server.ownerCookie = cookie;
+	}
+	return server.ownerCookie;
 }
 
 /**
@@ -301,8 +319,7 @@ async function restCall(server, method, path, body, cookie) {
  * internal endpoints (what the editor calls), stable across 1.x.
  */
 async function createWorkflowsOverRest(server, workflows) {
-	await restCall(server, 'POST', '/owner/setup', OWNER);
-	const { cookie } = await restCall(server, 'POST', '/login', { emailOrLdapLoginId: OWNER.email, password: OWNER.password });
+	const cookie = await ownerSession(server);
 	const created = [];
 	for (const workflow of workflows) {
 		const { id: _id, versionId: _versionId, active, ...definition } = workflow;
@@ -370,4 +387,5 @@ module.exports = {
 	runError,
 	startN8nServer,
 	startServerWithWorkflows,
+	ownerSession,
 };

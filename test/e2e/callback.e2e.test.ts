@@ -3,7 +3,8 @@
  * installed from its npm tarball: the shipped examples/callback-pause.json pauses (execution
  * "waiting"), the mock API calls the resume URL, and the run resumes and writes the images;
  * examples/callback-submit-to-trigger.json (run by a second n8n) sends its results to the
- * shipped examples/callback-trigger.json, which refuses forged callbacks.
+ * shipped examples/callback-trigger.json, which refuses forged callbacks. First, what a user sees after
+ * installing: the nodes, the tool variant and the credential in the editor, and its free credential test.
  * Needs `npm run build` first (as the other e2e tests).
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -216,6 +217,48 @@ describe.each(LINES)('callbacks in a real n8n %s.x server', (wanted) => {
 		await new Promise((resolveClose) => (sink ? sink.close(resolveClose) : resolveClose(undefined)));
 		await mock?.close();
 		if (outDir) rmSync(outDir, { recursive: true, force: true });
+	});
+
+	it('the installed package appears in the editor: nodes, AI tool variant, credential, icons, and a credential test that costs nothing', async () => {
+		const cookie = await runtime.ownerSession(server);
+		const get = async (path: string) => await fetch(`${server!.url}/${path}`, { headers: { cookie } });
+		type TypeEntry = { name: string; displayName: string; iconUrl?: { light: string; dark: string }; documentationUrl?: string };
+		const nodeTypes = (await (await get('types/nodes.json')).json()) as TypeEntry[];
+		const ours = nodeTypes.filter((type) => type.name.startsWith(`${runtime.PACKAGE_NAME}.`));
+		expect(ours.map((type) => [type.name, type.displayName]).sort()).toEqual([
+			[runtime.NODE_TYPE, 'Seedream'],
+			[`${runtime.NODE_TYPE}Tool`, 'Seedream Tool'],
+			[runtime.TRIGGER_TYPE, 'Seedream Trigger'],
+		]);
+		const credentialTypes = (await (await get('types/credentials.json')).json()) as TypeEntry[];
+		const credential = credentialTypes.find((type) => type.name === 'seedreamApi')!;
+		expect(credential).toMatchObject({ displayName: 'Seedream API', documentationUrl: expect.stringMatching(/^https:\/\//) });
+		for (const entry of [...ours, credential]) {
+			for (const icon of [entry.iconUrl!.light, entry.iconUrl!.dark]) {
+				const response = await get(icon);
+				expect([icon, response.status, response.headers.get('content-type')]).toEqual([icon, 200, 'image/svg+xml']);
+			}
+		}
+
+		// The editor's "Test" button: one free task lookup with the token, right or wrong.
+		const testCredential = async (apiToken: string) => {
+			const response = await fetch(`${server!.url}/rest/credentials/test`, {
+				method: 'POST',
+				headers: { cookie, 'content-type': 'application/json' },
+				body: JSON.stringify({ credentials: { ...seedreamCredential(), data: { apiToken, baseUrl: mock.url } } }),
+			});
+			expect(response.status).toBe(200);
+			return ((await response.json()) as { data: { status: string; message: string } }).data;
+		};
+		mock.reset();
+		expect(await testCredential('test-token')).toMatchObject({ status: 'OK' });
+		expect(await testCredential('wrong-token')).toMatchObject({ status: 'Error' });
+		expect(mock.stats.jobsCreated).toBe(0);
+		// Only empty batch lookups (n8n sends a failing test a second time).
+		for (const request of mock.requests) expect([request.path, request.body]).toEqual(['/seedream/tasks', { action: 'retrieve_batch', ids: [] }]);
+		const tokens = mock.requests.map((request) => request.headers.authorization);
+		expect(tokens[0]).toBe('Bearer test-token');
+		expect(new Set(tokens.slice(1))).toEqual(new Set(['Bearer wrong-token']));
 	});
 
 	it('callback-pause.json: the execution waits without a worker, resumes once from the callbacks and writes the images', async () => {
