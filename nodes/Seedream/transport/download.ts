@@ -137,9 +137,9 @@ async function withDownloadSlot<T>(context: SeedreamContext, work: () => Promise
 /**
  * Downloads an image URL into n8n's binary storage.
  *
- * When the server names an image type, the response stream goes straight into
- * `prepareBinaryData`, so filesystem and S3 modes never hold the whole file in memory.
- * Otherwise (e.g. `application/octet-stream`) the bytes are read to find the type by magic number.
+ * The first bytes decide the type (magic number), whatever the Content-Type says; they are put
+ * back and the response stream goes straight into `prepareBinaryData`, so filesystem and S3
+ * modes never hold the whole file in memory.
  * Free to repeat, so network errors, 429 and 5xx are retried, including a body cut off midway.
  */
 export async function downloadImage(
