@@ -1,6 +1,6 @@
 import { decodeImage } from '../../../../../mock/images';
 import { Seedream } from '../../../../../nodes/Seedream/Seedream.node';
-import { createHarness, until, type Paused } from '../../../../helpers/callback';
+import { createHarness, until, type HarnessOptions, type Paused } from '../../../../helpers/callback';
 import { readBinary } from '../../../../helpers/n8n';
 import { useMockApi } from '../../../../helpers/seedream';
 
@@ -16,12 +16,15 @@ const generate = (extra: Record<string, unknown> = {}) => ({
 	...extra,
 });
 
-function harness(parameters: Record<string, unknown> = {}, continueOnFail = false) {
+function harness(
+	parameters: Record<string, unknown> = {},
+	options: Partial<Pick<HarnessOptions, 'continueOnFail' | 'customDataAccess' | 'typeName'>> = {},
+) {
 	return createHarness({
 		nodeType: new Seedream(),
 		parameters: generate(parameters) as never,
 		baseUrl: api.mock.url,
-		continueOnFail,
+		...options,
 	});
 }
 
@@ -153,7 +156,7 @@ describe('Mode "Callback: pause until the result arrives"', () => {
 				generationFailure: (body) =>
 					body.prompt === 'bad' ? { code: 'InputTextSensitiveContentDetected', message: 'The prompt is sensitive' } : undefined,
 			});
-			const node = harness({}, continueOnFail);
+			const node = harness({}, { continueOnFail });
 			const paused = await node.execute([{ json: { prompt: 'good' } }, { json: { prompt: 'bad' } }]);
 			const results = await deliverAll(node, paused, 2);
 			expect(results.every((answer) => answer.error === undefined)).toBe(true);
@@ -217,12 +220,7 @@ describe('Mode "Callback: pause until the result arrives"', () => {
 	});
 
 	it('n8n 1.x (custom data only through $execution.customData): pauses, keeps the ids there, resumes from the callback', async () => {
-		const node = createHarness({
-			nodeType: new Seedream(),
-			parameters: generate() as never,
-			baseUrl: api.mock.url,
-			customDataAccess: 'expression',
-		});
+		const node = harness({}, { customDataAccess: 'expression' });
 		const paused = await node.execute();
 		expect(paused.error).toBeUndefined();
 		expect(paused.waitTill).toBeDefined();
@@ -235,12 +233,7 @@ describe('Mode "Callback: pause until the result arrives"', () => {
 	});
 
 	it('without any custom data to keep the ids in, it does not pause (pending items, a hint) and refuses callbacks', async () => {
-		const node = createHarness({
-			nodeType: new Seedream(),
-			parameters: generate() as never,
-			baseUrl: api.mock.url,
-			customDataAccess: 'none',
-		});
+		const node = harness({}, { customDataAccess: 'none' });
 		const paused = await node.execute([{ json: {} }, { json: {} }]);
 		expect(paused.error).toBeUndefined();
 		expect(paused.waitTill).toBeUndefined();
@@ -253,12 +246,7 @@ describe('Mode "Callback: pause until the result arrives"', () => {
 	});
 
 	it('refuses to pause inside an AI tool call, before anything is paid', async () => {
-		const node = createHarness({
-			nodeType: new Seedream(),
-			parameters: generate() as never,
-			baseUrl: api.mock.url,
-			typeName: 'n8n-nodes-seedream.seedreamTool',
-		});
+		const node = harness({}, { typeName: 'n8n-nodes-seedream.seedreamTool' });
 		const result = await node.execute();
 		expect(result.error?.message).toBe('The callback pause mode does not work as an AI tool');
 		expect(result.waitTill).toBeUndefined();
