@@ -8,14 +8,16 @@
 //      dependencies, every registered node and credential loads from the tarball, codex file
 //      with categories and documentation links, light and dark SVG icons, credential
 //      documentation URL, and no process.env / fs / child_process / console in shipped code.
-// The scanner itself cannot run against an unpublished package: it reads the npm registry,
-// needs an npm provenance attestation and downloads the attested GitHub commit. With
-// `--scanner=<dir of an installed @n8n/scan-community-package>` its own lint function is
-// run on both legs as well (it pins an older plugin version).
+// The scanner's full run cannot happen for an unpublished package: it reads the npm registry,
+// needs an npm provenance attestation and downloads the attested GitHub commit. Its own lint
+// function (it pins its own plugin versions) is run on both legs as well: by default from the
+// pinned SCANNER_VERSION, installed from the npm registry into the cache folder the n8n
+// installs use (first run only); `--scanner=<dir>` uses an installed copy, `--scanner=none`
+// skips it (offline).
 //
-// Usage: node scripts/verify-package.mjs [--scanner=<dir>] [--keep]   (build dist first)
+// Usage: node scripts/verify-package.mjs [--scanner=<dir>|none] [--keep]   (build dist first)
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
@@ -28,8 +30,33 @@ import n8nNodesBase from 'eslint-plugin-n8n-nodes-base';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
-const scannerDir = args.find((arg) => arg.startsWith('--scanner='))?.slice('--scanner='.length);
+const scannerArg = args.find((arg) => arg.startsWith('--scanner='))?.slice('--scanner='.length);
 const keep = args.includes('--keep');
+const SCANNER_VERSION = '0.32.0';
+
+/** The pinned official scanner, installed once into the cache folder (scripts are not run). */
+function installedScanner() {
+	const require = createRequire(import.meta.url);
+	const { cacheRoot } = require('./n8n/install.cjs');
+	const dir = join(cacheRoot(), `scan-community-package-${SCANNER_VERSION}`);
+	const packageDir = join(dir, 'node_modules', '@n8n', 'scan-community-package');
+	if (existsSync(join(packageDir, 'scanner', 'scanner.mjs'))) return packageDir;
+	mkdirSync(dir, { recursive: true });
+	writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'seedream-scanner', private: true }));
+	console.log(`Installing @n8n/scan-community-package@${SCANNER_VERSION} into ${dir} (first run only)…`);
+	// --ignore-scripts: its preinstall insists on pnpm.
+	const install = spawnSync(
+		'npm',
+		['install', '--no-audit', '--no-fund', '--loglevel=error', '--ignore-scripts', `@n8n/scan-community-package@${SCANNER_VERSION}`],
+		{ cwd: dir, encoding: 'utf8' },
+	);
+	if (install.status !== 0) {
+		console.error(`Installing the scanner failed (offline? use --scanner=none):\n${install.stderr}`);
+		process.exit(2);
+	}
+	return packageDir;
+}
+const scannerDir = scannerArg === 'none' ? undefined : scannerArg ?? installedScanner();
 
 const failures = [];
 const passed = [];
@@ -197,7 +224,7 @@ for (const path of manifest.n8n?.credentials ?? []) {
 for (const line of passed) console.log(`ok    ${line}`);
 for (const line of failures) console.log(`FAIL  ${line}`);
 console.log(
-	'\nNot checked offline: npm provenance (published from a GitHub Action) and the scan of the attested GitHub commit; both need the package on npm.',
+	'\nNot checked before publishing: npm provenance (published from a GitHub Action) and the scan of the attested GitHub commit; both need the package on npm.',
 );
 if (!keep) rmSync(work, { recursive: true, force: true });
 process.exit(failures.length ? 1 : 0);
