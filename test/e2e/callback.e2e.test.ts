@@ -9,7 +9,6 @@
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -51,16 +50,7 @@ let deadlineWorkflow: Workflow;
 let sink: Server;
 const sunk: unknown[] = [];
 
-async function freePort(): Promise<number> {
-	return await new Promise((resolvePort, reject) => {
-		const probe = createServer();
-		probe.once('error', reject);
-		probe.listen(0, '127.0.0.1', () => {
-			const { port } = probe.address() as { port: number };
-			probe.close(() => resolvePort(port));
-		});
-	});
-}
+const freePort = runtime.freePort as () => Promise<number>;
 
 function loadExample(file: string, active = true): Workflow {
 	const workflow = JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as Workflow;
