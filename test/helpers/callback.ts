@@ -23,7 +23,9 @@ import type {
 import { createRunExecutionData, NodeHelpers, Workflow } from 'n8n-workflow';
 
 import { SeedreamApi } from '../../credentials/SeedreamApi.credentials';
+import type { MockServer } from '../../mock/server';
 import { additionalDataFor, binaryDataService, TestCredentialsHelper } from './n8n';
+import { TEST_TOKEN } from './seedream';
 
 /** Nothing listens here: the mock's callback POSTs fail fast but are still recorded. */
 export const UNREACHABLE_WAITING_BASE_URL = 'http://127.0.0.1:9/webhook-waiting';
@@ -268,4 +270,30 @@ export async function until(predicate: () => boolean, timeoutMs = 5000): Promise
 		if (Date.now() - started > timeoutMs) throw new Error('condition not reached in time');
 		await new Promise((resolve) => setTimeout(resolve, 20));
 	}
+}
+
+/**
+ * Submits a job straight to the mock with a callback URL nobody listens on and waits for the
+ * mock's callback: the task id and the body a real callback would carry.
+ */
+export async function finishedTaskCallback(
+	mock: MockServer,
+	request: Record<string, unknown> = {},
+): Promise<{ taskId: string; body: unknown }> {
+	const response = await fetch(`${mock.url}/seedream/images`, {
+		method: 'POST',
+		headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
+		body: JSON.stringify({
+			model: 'doubao-seedream-4-0-250828',
+			prompt: 'A lighthouse',
+			size: '1K',
+			callback_url: 'http://127.0.0.1:9/webhook/seedream?secret=x',
+			...request,
+		}),
+	});
+	const { task_id: taskId } = (await response.json()) as { task_id: string };
+	const delivery = () =>
+		mock.callbacks.find((entry) => (entry.body as { task_id?: string }).task_id === taskId);
+	await until(() => delivery() !== undefined);
+	return { taskId, body: delivery()!.body };
 }

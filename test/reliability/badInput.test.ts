@@ -8,24 +8,11 @@
 import type { INodeExecutionData, INodeParameters } from 'n8n-workflow';
 
 import { binaryItem } from '../helpers/n8n';
-import { useMockApi } from '../helpers/seedream';
+import { generateParameters, TINY_PNG, useMockApi } from '../helpers/seedream';
 
 const api = useMockApi();
 
-const png = Buffer.from(
-	'89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489',
-	'hex',
-);
 
-const generate = (extra: INodeParameters = {}): INodeParameters => ({
-	resource: 'image',
-	operation: 'generate',
-	mode: 'sync',
-	model: 'doubao-seedream-4-0-250828',
-	prompt: 'A red fox',
-	size: '2K',
-	...extra,
-});
 const decompose = (extra: INodeParameters = {}): INodeParameters => ({
 	resource: 'image',
 	operation: 'decomposeLayers',
@@ -138,7 +125,7 @@ const cases: Case[] = [
 			/no binary property "photo"/,
 			/Binary properties on this item: data\. Put one of them in "Input Binary Property"/,
 		],
-		{ items: withFile(png, 'image/png', 'a.png') },
+		{ items: withFile(TINY_PNG, 'image/png', 'a.png') },
 	],
 	[
 		'Decompose: binary property that is not an image',
@@ -154,7 +141,7 @@ const cases: Case[] = [
 	// Credentials
 	[
 		'Base URL with another scheme',
-		generate(),
+		generateParameters(),
 		[/Base URL "ftp:\/\/api\.acedata\.cloud" is not a valid URL/, /http:\/\/ or https:\/\//],
 		{ baseUrl: 'ftp://api.acedata.cloud' },
 	],
@@ -167,48 +154,48 @@ const cases: Case[] = [
 	// Expressions and options of the wrong type
 	[
 		'Max Images "abc" (expression)',
-		generate({ options: { maxImages: '={{ "abc" }}' } }),
+		generateParameters({ options: { maxImages: '={{ "abc" }}' } }),
 		[/"Max Images" must be a whole number from 1 to 15/, /Got abc/],
 	],
 	[
 		'Max Images 2.5 (expression)',
-		generate({ options: { maxImages: '={{ 2.5 }}' } }),
+		generateParameters({ options: { maxImages: '={{ 2.5 }}' } }),
 		[/"Max Images" must be a whole number/],
 	],
 	[
 		'Prompt resolving to an object',
-		generate({ prompt: '={{ $json.prompt }}' }),
+		generateParameters({ prompt: '={{ $json.prompt }}' }),
 		[/"Prompt"/, /text/i],
 		{ items: withJson({ prompt: { text: 'A red fox' } }) },
 	],
 	[
 		'Size resolving to a number',
-		generate({ size: 'custom', customSize: '={{ 2048 }}' }),
+		generateParameters({ size: 'custom', customSize: '={{ 2048 }}' }),
 		[/"Size" value "2048"/],
 	],
 	[
 		'Concurrency "many" (expression)',
-		generate({ options: { concurrency: '={{ "many" }}' } }),
+		generateParameters({ options: { concurrency: '={{ "many" }}' } }),
 		[/"Concurrency" must be a whole number/],
 	],
 	[
 		'Request Timeout "soon" (expression)',
-		generate({ options: { timeoutSeconds: '={{ "soon" }}' } }),
+		generateParameters({ options: { timeoutSeconds: '={{ "soon" }}' } }),
 		[/"Request Timeout \(Seconds\)" must be a number/],
 	],
 	[
 		'Max Download Size 0',
-		generate({ options: { maxDownloadMb: 0 } }),
+		generateParameters({ options: { maxDownloadMb: 0 } }),
 		[/"Max Download Size \(MB\)" must be a number above 0/],
 	],
 	[
 		'File name template with an unknown placeholder',
-		generate({ options: { fileNameTemplate: '{prompt}.{ext}' } }),
+		generateParameters({ options: { fileNameTemplate: '{prompt}.{ext}' } }),
 		[/"File Name" template is not valid: unknown placeholder \{prompt\}/, /\{task_id\}/],
 	],
 	[
 		'URL-only output with Base64 answers',
-		generate({ options: { outputMode: 'url', responseFormat: 'b64_json' } }),
+		generateParameters({ options: { outputMode: 'url', responseFormat: 'b64_json' } }),
 		[/URL Only does not work with Response Format Base64/, /Set "Response Format" to URL/],
 	],
 ];
@@ -237,7 +224,7 @@ describe('bad input is refused before any request', () => {
 
 describe('a wrong credential', () => {
 	it.each([
-		['generate', generate()],
+		['generate', generateParameters()],
 		['Task → Get', taskGet('80ceeed1-17d4-4eb7-82e0-18b34290f36e')],
 	])('(%s): one request, 401 explained, nothing retried', async (_name, parameters) => {
 		const result = await api.run(parameters, { token: 'wrong-token' });

@@ -10,16 +10,17 @@ import type { AddressInfo } from 'node:net';
 
 import { Seedream } from '../../nodes/Seedream/Seedream.node';
 import { SeedreamTrigger } from '../../nodes/SeedreamTrigger/SeedreamTrigger.node';
-import { createHarness, until, type Paused } from '../helpers/callback';
+import { createHarness, finishedTaskCallback, until, type Paused } from '../helpers/callback';
 import { recordedLogs } from '../helpers/n8n';
 import { useMockApi } from '../helpers/seedream';
 import { allText } from './secrets';
-import { faultTable, TASK_ID, type RowResult } from './table';
+import { faultTable, TASK_ID } from './table';
 
 /** The nodes' API token: searched for in everything the callback paths return or log. */
 const TOKEN = 'sk-CALLBACK-SECRET-51c0ffee-token';
 const api = useMockApi({ validTokens: ['test-token', TOKEN] });
-const table = faultTable('Fault table: callbacks');
+const table = faultTable('Fault table: callbacks', () => api.mock.stats.creates);
+const { row } = table;
 const SECRET = 'a-long-random-secret-0123456789';
 
 /** Every execution and webhook answer of the current test, and the log length before it. */
@@ -87,29 +88,6 @@ const callbackFor = (taskId: string) =>
 	api.mock.callbacks.find((delivery) => (delivery.body as { task_id?: string }).task_id === taskId);
 const lookups = () => api.mock.stats.taskQueries + api.mock.stats.batchQueries;
 
-/** A finished task submitted straight to the mock with a callback URL, and the body it calls back with. */
-async function finishedTask(): Promise<{ taskId: string; body: unknown }> {
-	const response = await fetch(`${api.mock.url}/seedream/images`, {
-		method: 'POST',
-		headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' },
-		body: JSON.stringify({
-			model: 'doubao-seedream-4-0-250828',
-			prompt: 'A lighthouse',
-			size: '1K',
-			callback_url: 'http://127.0.0.1:9/webhook/seedream?secret=x',
-		}),
-	});
-	const { task_id: taskId } = (await response.json()) as { task_id: string };
-	await until(() => callbackFor(taskId) !== undefined);
-	return { taskId, body: callbackFor(taskId)!.body };
-}
-
-function row(fault: string, run: () => Promise<RowResult>): void {
-	it(fault, async () => {
-		const result = await run();
-		table.add({ fault, ...result, creates: result.creates ?? api.mock.stats.creates });
-	});
-}
 
 describe('callbacks to the paused node', () => {
 	row('pause: duplicate callback (sent twice)', async () => {
@@ -232,7 +210,7 @@ describe('callbacks to the Seedream Trigger', () => {
 
 	row('trigger: duplicate callback (sent twice, also at once)', async () => {
 		api.mock.setOptions({ callbackMode: 'twice' });
-		const { taskId, body } = await finishedTask();
+		const { taskId, body } = await finishedTaskCallback(api.mock);
 		await until(() => api.mock.callbacks.length >= 2);
 		const node = trigger();
 		const answers = await Promise.all(
@@ -251,7 +229,7 @@ describe('callbacks to the Seedream Trigger', () => {
 	});
 
 	row('trigger: late callback (task finished long before)', async () => {
-		const { taskId, body } = await finishedTask();
+		const { taskId, body } = await finishedTaskCallback(api.mock);
 		// The image was published when the task finished; the callback comes much later.
 		await new Promise((resolve) => setTimeout(resolve, 300));
 		const answer = await trigger().call({ body, query: { secret: SECRET } });
@@ -262,7 +240,7 @@ describe('callbacks to the Seedream Trigger', () => {
 	});
 
 	row('trigger: forged callback (no or wrong secret)', async () => {
-		const { body } = await finishedTask();
+		const { body } = await finishedTaskCallback(api.mock);
 		const node = trigger();
 		const before = lookups();
 		for (const query of [
@@ -280,7 +258,7 @@ describe('callbacks to the Seedream Trigger', () => {
 	});
 
 	row('trigger: forged payload with the secret (fake images)', async () => {
-		const { taskId } = await finishedTask();
+		const { taskId } = await finishedTaskCallback(api.mock);
 		const evilUrl = `http://127.0.0.1:${(evil.address() as AddressInfo).port}/x.png`;
 		const node = trigger();
 		const unknown = await node.call({

@@ -7,18 +7,17 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type AddressInfo } from 'node:net';
 
-import type { INodeParameters } from 'n8n-workflow';
-
 import { startMockServer, type Fault, type MockServer } from '../../mock/server';
 import { recordedLogs, type RunNodeResult } from '../helpers/n8n';
-import { useMockApi } from '../helpers/seedream';
+import { lighthouseJob, useMockApi } from '../helpers/seedream';
 import { allText } from './secrets';
-import { faultTable, TASK_ID, type RowResult } from './table';
+import { faultTable, TASK_ID } from './table';
 
 /** Distinctive, so the search after each row cannot hit anything but the token. */
 const TOKEN = 'sk-FAULTS-SECRET-9d41b7aa-token';
 const api = useMockApi({ validTokens: [TOKEN] });
-const table = faultTable('Fault table');
+const table = faultTable('Fault table', () => api.mock.stats.creates);
+const { row } = table;
 
 /** Every run of the current row, searched for the token afterwards (output, errors, logs). */
 const runs: RunNodeResult[] = [];
@@ -40,15 +39,6 @@ afterEach(() => {
 
 type Mode = 'sync' | 'pollUntilDone' | 'submitOnly';
 
-const generate = (mode: Mode, options: INodeParameters = {}) => ({
-	resource: 'image',
-	operation: 'generate',
-	mode,
-	model: 'doubao-seedream-4-0-250828',
-	prompt: 'A lighthouse at dusk',
-	size: '1K',
-	options: mode === 'pollUntilDone' ? { maxPollIntervalSeconds: 0.1, ...options } : options,
-});
 
 /** Larger than the first backoff step (at most 500 ms), so honouring it is visible in the request times. */
 const RETRY_AFTER_SECONDS = 0.6;
@@ -93,18 +83,10 @@ function expectRetryAfterHonoured(prefix: string): void {
 	expect(second.at - first.at).toBeGreaterThanOrEqual(RETRY_AFTER_SECONDS * 1000 - 50);
 }
 
-/** One row of the table: the test runs the fault, the row records its outcome and the creates sent. */
-function row(fault: string, run: () => Promise<RowResult>): void {
-	it(fault, async () => {
-		const result = await run();
-		table.add({ fault, ...result, creates: result.creates ?? api.mock.stats.creates });
-	});
-}
-
 describe('429 Too Many Requests', () => {
 	row('create: 429 without Retry-After', async () => {
 		api.mock.injectFault({ route: 'create', kind: 'status', status: 429 });
-		const result = await run(generate('sync'));
+		const result = await run(lighthouseJob('sync'));
 		await expectImageWithTaskId(result);
 		// The 429 was refused before any job started, so repeating it cannot pay twice.
 		expect(api.mock.stats).toMatchObject({ creates: 2, createsRejected: 1, jobsCreated: 1 });
@@ -121,7 +103,7 @@ describe('429 Too Many Requests', () => {
 			status: 429,
 			retryAfter: RETRY_AFTER_SECONDS,
 		});
-		const result = await run(generate('submitOnly'));
+		const result = await run(lighthouseJob('submitOnly'));
 		expect(result.error).toBeUndefined();
 		expect(result.items[0][0].json.task_id).toBe(onlyJobId());
 		expectRetryAfterHonoured('/seedream/images');
@@ -132,7 +114,7 @@ describe('429 Too Many Requests', () => {
 	row('create: 429 with Retry-After 120 s (longer than the node waits)', async () => {
 		api.mock.injectFault({ route: 'create', kind: 'status', status: 429, retryAfter: 120 });
 		const started = Date.now();
-		const result = await run(generate('sync'));
+		const result = await run(lighthouseJob('sync'));
 		expect(Date.now() - started).toBeLessThan(5000);
 		expect(result.error?.message).toContain('[too_many_requests]');
 		expect(result.error?.description).toMatch(/Lower the Concurrency option/);
@@ -142,7 +124,7 @@ describe('429 Too Many Requests', () => {
 
 	row('task query: 429 without Retry-After', async () => {
 		api.mock.injectFault({ route: 'task', kind: 'status', status: 429 });
-		const result = await run(generate('pollUntilDone'));
+		const result = await run(lighthouseJob('pollUntilDone'));
 		await expectImageWithTaskId(result);
 		expect(requestsTo(api.mock, '/seedream/tasks')).toHaveLength(2);
 		expect(api.mock.stats).toMatchObject({ creates: 1, jobsCreated: 1 });
@@ -156,7 +138,7 @@ describe('429 Too Many Requests', () => {
 			status: 429,
 			retryAfter: RETRY_AFTER_SECONDS,
 		});
-		const result = await run(generate('pollUntilDone'));
+		const result = await run(lighthouseJob('pollUntilDone'));
 		await expectImageWithTaskId(result);
 		expectRetryAfterHonoured('/seedream/tasks');
 		expect(api.mock.stats.creates).toBe(1);
@@ -165,7 +147,7 @@ describe('429 Too Many Requests', () => {
 
 	row('download: 429 without Retry-After', async () => {
 		api.mock.injectFault({ route: 'download', kind: 'status', status: 429 });
-		const result = await run(generate('sync'));
+		const result = await run(lighthouseJob('sync'));
 		await expectImageWithTaskId(result);
 		expect(requestsTo(api.mock, '/files/')).toHaveLength(2);
 		expect(api.mock.stats.creates).toBe(1);
@@ -179,7 +161,7 @@ describe('429 Too Many Requests', () => {
 			status: 429,
 			retryAfter: RETRY_AFTER_SECONDS,
 		});
-		const result = await run(generate('sync'));
+		const result = await run(lighthouseJob('sync'));
 		await expectImageWithTaskId(result);
 		expectRetryAfterHonoured('/files/');
 		expect(api.mock.stats.creates).toBe(1);
@@ -190,7 +172,7 @@ describe('429 Too Many Requests', () => {
 describe('5xx', () => {
 	row('create: 500 before the job started', async () => {
 		api.mock.injectFault({ route: 'create', kind: 'status', status: 500, times: 5 });
-		const result = await run(generate('sync'));
+		const result = await run(lighthouseJob('sync'));
 		expect(result.error?.constructor.name).toBe('NodeApiError');
 		expectMayBeRunning(result);
 		expect(result.error?.description).toMatch(/Trace id: [0-9a-f-]{36}/);
@@ -201,7 +183,7 @@ describe('5xx', () => {
 
 	it.each([500, 502, 503, 504])('create: %i after the job started', async (status) => {
 		api.mock.injectFault({ route: 'create', kind: 'status', status, afterAccept: true, times: 5 });
-		const result = await run(generate('pollUntilDone'));
+		const result = await run(lighthouseJob('pollUntilDone'));
 		expect(result.error?.constructor.name).toBe('NodeApiError');
 		expectMayBeRunning(result);
 		expect(result.error?.message).toMatch(/\[(api_error|timeout)\]/);
@@ -217,7 +199,7 @@ describe('5xx', () => {
 
 	it.each([500, 502, 503, 504])('task query: %i', async (status) => {
 		api.mock.injectFault({ route: 'task', kind: 'status', status });
-		const result = await run(generate('pollUntilDone'));
+		const result = await run(lighthouseJob('pollUntilDone'));
 		await expectImageWithTaskId(result);
 		expect(requestsTo(api.mock, '/seedream/tasks')).toHaveLength(2);
 		expect(api.mock.stats).toMatchObject({ creates: 1, jobsCreated: 1 });
@@ -231,7 +213,7 @@ describe('5xx', () => {
 
 	it.each([500, 502, 503, 504])('download: %i', async (status) => {
 		api.mock.injectFault({ route: 'download', kind: 'status', status });
-		const result = await run(generate('sync'));
+		const result = await run(lighthouseJob('sync'));
 		await expectImageWithTaskId(result);
 		expect(requestsTo(api.mock, '/files/')).toHaveLength(2);
 		expect(api.mock.stats.creates).toBe(1);
@@ -246,7 +228,7 @@ describe('5xx', () => {
 	row('task query: 5xx on every try (lookup gives up)', async () => {
 		api.mock.setOptions({ taskDurationMs: 0 });
 		api.mock.injectFault({ route: 'task', kind: 'status', status: 503, retryAfter: 0, times: 20 });
-		const result = await run(generate('pollUntilDone'), { continueOnFail: true });
+		const result = await run(lighthouseJob('pollUntilDone'), { continueOnFail: true });
 		const [item] = result.items[0];
 		expect(item.json.task_id).toBe(onlyJobId());
 		expect(String(item.json.description)).toContain(`Task id: ${onlyJobId()}`);
@@ -260,7 +242,7 @@ describe('5xx', () => {
 
 	row('create: 502 after start, continueOnFail, two items', async () => {
 		api.mock.injectFault({ route: 'create', kind: 'status', status: 502, afterAccept: true });
-		const result = await run(generate('sync', { concurrency: 1 }), {
+		const result = await run(lighthouseJob('sync', { concurrency: 1 }), {
 			inputItems: [{ json: {} }, { json: {} }],
 			continueOnFail: true,
 		});
@@ -277,7 +259,7 @@ describe('5xx', () => {
 describe('connection resets and refusals', () => {
 	row('create: reset before the response (job not started)', async () => {
 		api.mock.injectFault({ route: 'create', kind: 'reset', times: 5 });
-		const result = await run(generate('sync'));
+		const result = await run(lighthouseJob('sync'));
 		expect(result.error?.message).toMatch(/connection reset.*may still be running/);
 		expectMayBeRunning(result);
 		expect(api.mock.stats).toMatchObject({ creates: 1, jobsCreated: 0 });
@@ -289,7 +271,7 @@ describe('connection resets and refusals', () => {
 		['poll', 'pollUntilDone'],
 	])('create: reset before the response, job started (%s)', async (name, mode) => {
 		api.mock.injectFault({ route: 'create', kind: 'reset', afterAccept: true, times: 5 });
-		const result = await run(generate(mode));
+		const result = await run(lighthouseJob(mode));
 		expect(result.error?.message).toMatch(/connection reset.*may still be running/);
 		expect(result.error?.description).toContain('ECONNRESET');
 		expectMayBeRunning(result);
@@ -310,7 +292,7 @@ describe('connection resets and refusals', () => {
 				probe.close(() => resolve(free));
 			});
 		});
-		const running = run(generate('sync'), { baseUrl: `http://127.0.0.1:${port}` });
+		const running = run(lighthouseJob('sync'), { baseUrl: `http://127.0.0.1:${port}` });
 		await sleep(100);
 		const late = await startMockServer({ port, validTokens: [TOKEN] });
 		let creates: number;
@@ -330,7 +312,7 @@ describe('connection resets and refusals', () => {
 
 	row('task query: reset before the response', async () => {
 		api.mock.injectFault({ route: 'task', kind: 'reset' });
-		const result = await run(generate('pollUntilDone'));
+		const result = await run(lighthouseJob('pollUntilDone'));
 		await expectImageWithTaskId(result);
 		expect(requestsTo(api.mock, '/seedream/tasks')).toHaveLength(2);
 		expect(api.mock.stats.creates).toBe(1);
@@ -339,7 +321,7 @@ describe('connection resets and refusals', () => {
 
 	row('download: reset before the response', async () => {
 		api.mock.injectFault({ route: 'download', kind: 'reset' });
-		const result = await run(generate('sync'));
+		const result = await run(lighthouseJob('sync'));
 		await expectImageWithTaskId(result);
 		expect(requestsTo(api.mock, '/files/')).toHaveLength(2);
 		expect(api.mock.stats.creates).toBe(1);
@@ -348,7 +330,7 @@ describe('connection resets and refusals', () => {
 
 	row('download: reset in the middle of the image', async () => {
 		api.mock.injectFault({ route: 'download', kind: 'reset-mid-body' });
-		const result = await run(generate('sync'));
+		const result = await run(lighthouseJob('sync'));
 		// The half file is not kept: the stored image is the whole second download.
 		await expectImageWithTaskId(result);
 		expect(requestsTo(api.mock, '/files/')).toHaveLength(2);
@@ -365,7 +347,7 @@ describe('connection resets and refusals', () => {
 			retryAfter: 0,
 			times: 20,
 		});
-		const result = await run(generate('sync'));
+		const result = await run(lighthouseJob('sync'));
 		expect(result.error?.message).toMatch(/Could not download the generated image/);
 		expect(result.error?.description).toContain(`Task id: ${onlyJobId()}`);
 		expect(result.error?.description).toContain('"Task" → "Get"');
@@ -378,7 +360,7 @@ describe('connection resets and refusals', () => {
 describe('truncated and malformed bodies', () => {
 	row('create: body cut off midway (job started)', async () => {
 		api.mock.injectFault({ route: 'create', kind: 'reset-mid-body', times: 5 });
-		const result = await run(generate('sync'));
+		const result = await run(lighthouseJob('sync'));
 		expectMayBeRunning(result);
 		expect(api.mock.stats).toMatchObject({ creates: 1, jobsCreated: 1 });
 		return { outcome: 'error "may still be running", not resent', taskId: TASK_ID.lostNoTrace };
@@ -386,7 +368,7 @@ describe('truncated and malformed bodies', () => {
 
 	row('create: 200 with truncated JSON (job started)', async () => {
 		api.mock.injectFault({ route: 'create', kind: 'malformed-json', afterAccept: true, times: 5 });
-		const result = await run(generate('submitOnly'));
+		const result = await run(lighthouseJob('submitOnly'));
 		expect(result.error?.message).toMatch(/non-JSON body/);
 		expectMayBeRunning(result);
 		expect(api.mock.stats).toMatchObject({ creates: 1, jobsCreated: 1 });
@@ -401,7 +383,7 @@ describe('truncated and malformed bodies', () => {
 			afterAccept: true,
 			times: 5,
 		});
-		const result = await run(generate('sync'));
+		const result = await run(lighthouseJob('sync'));
 		expect(result.error?.message).toMatch(/non-JSON body/);
 		expectMayBeRunning(result);
 		expect(api.mock.stats).toMatchObject({ creates: 1, jobsCreated: 1 });
@@ -410,7 +392,7 @@ describe('truncated and malformed bodies', () => {
 
 	row('task query: body cut off midway', async () => {
 		api.mock.injectFault({ route: 'task', kind: 'reset-mid-body' });
-		const result = await run(generate('pollUntilDone'));
+		const result = await run(lighthouseJob('pollUntilDone'));
 		await expectImageWithTaskId(result);
 		expect(requestsTo(api.mock, '/seedream/tasks')).toHaveLength(2);
 		expect(api.mock.stats.creates).toBe(1);
@@ -425,7 +407,7 @@ describe('truncated and malformed bodies', () => {
 		],
 	])('task query: 200 with %s', async (name, fault) => {
 		api.mock.injectFault(fault);
-		const result = await run(generate('pollUntilDone'));
+		const result = await run(lighthouseJob('pollUntilDone'));
 		await expectImageWithTaskId(result);
 		expect(requestsTo(api.mock, '/seedream/tasks')).toHaveLength(2);
 		expect(api.mock.stats).toMatchObject({ creates: 1, jobsCreated: 1 });
@@ -439,7 +421,7 @@ describe('truncated and malformed bodies', () => {
 
 	row('download: no Content-Length, chunked (size known only at the end)', async () => {
 		api.mock.injectFault({ route: 'download', kind: 'no-length' });
-		const result = await run(generate('sync'));
+		const result = await run(lighthouseJob('sync'));
 		await expectImageWithTaskId(result);
 		expect(api.mock.stats.creates).toBe(1);
 		return { outcome: 'image stored whole', taskId: TASK_ID.output };
@@ -455,7 +437,7 @@ describe('HTML error pages from a proxy', () => {
 			afterAccept: true,
 			times: 5,
 		});
-		const result = await run(generate('submitOnly'));
+		const result = await run(lighthouseJob('submitOnly'));
 		expect(result.error?.constructor.name).toBe('NodeApiError');
 		expect(result.error?.message).toMatch(
 			/HTTP 502 with a non-JSON body \(often a proxy or gateway page\)/,
@@ -472,7 +454,7 @@ describe('HTML error pages from a proxy', () => {
 
 	row('task query: proxy 502 HTML page', async () => {
 		api.mock.injectFault({ route: 'task', kind: 'html', status: 502 });
-		const result = await run(generate('pollUntilDone'));
+		const result = await run(lighthouseJob('pollUntilDone'));
 		await expectImageWithTaskId(result);
 		expect(requestsTo(api.mock, '/seedream/tasks')).toHaveLength(2);
 		expect(api.mock.stats.creates).toBe(1);
@@ -481,7 +463,7 @@ describe('HTML error pages from a proxy', () => {
 
 	row('download: proxy 502 HTML page', async () => {
 		api.mock.injectFault({ route: 'download', kind: 'html', status: 502 });
-		const result = await run(generate('sync'));
+		const result = await run(lighthouseJob('sync'));
 		await expectImageWithTaskId(result);
 		expect(requestsTo(api.mock, '/files/')).toHaveLength(2);
 		expect(api.mock.stats.creates).toBe(1);
@@ -495,7 +477,7 @@ describe('HTML error pages from a proxy', () => {
 			status: 200,
 			contentType: 'image/jpeg',
 		});
-		const result = await run(generate('sync'));
+		const result = await run(lighthouseJob('sync'));
 		expect(result.error?.message).toBe('The image URL did not return an image');
 		expect(result.error?.description).toContain('image/jpeg');
 		expect(result.error?.description).toContain(`Task id: ${onlyJobId()}`);
@@ -509,7 +491,7 @@ describe('a slow API past "Request Timeout"', () => {
 	row('create: slower than the timeout', async () => {
 		api.mock.injectFault({ route: 'create', kind: 'delay', delayMs: 1200, times: 5 });
 		const started = Date.now();
-		const result = await run(generate('sync', { timeoutSeconds: 1 }));
+		const result = await run(lighthouseJob('sync', { timeoutSeconds: 1 }));
 		expect(Date.now() - started).toBeLessThan(1200);
 		expect(result.error?.message).toMatch(/timed out.*may still be running/);
 		expectMayBeRunning(result);
@@ -524,7 +506,7 @@ describe('a slow API past "Request Timeout"', () => {
 
 	row('task query: slower than the timeout', async () => {
 		api.mock.injectFault({ route: 'task', kind: 'delay', delayMs: 1200 });
-		const result = await run(generate('pollUntilDone', { timeoutSeconds: 1 }));
+		const result = await run(lighthouseJob('pollUntilDone', { timeoutSeconds: 1 }));
 		await expectImageWithTaskId(result);
 		const [first, second] = requestsTo(api.mock, '/seedream/tasks');
 		expect(second.at - first.at).toBeGreaterThanOrEqual(950);
@@ -539,12 +521,12 @@ describe('task outcomes', () => {
 
 	row('failed task (response.success: false), 2 runs', async () => {
 		api.mock.setOptions({ generationFailure: sensitive });
-		const failed = await run(generate('pollUntilDone'));
+		const failed = await run(lighthouseJob('pollUntilDone'));
 		const taskId = onlyJobId();
 		expect(failed.error?.constructor.name).toBe('NodeApiError');
 		expect(failed.error?.message).toBe('Seedream task failed: Sensitive input.');
 		expect(failed.error?.description).toContain(`Task id: ${taskId}`);
-		const kept = await run(generate('pollUntilDone'), { continueOnFail: true });
+		const kept = await run(lighthouseJob('pollUntilDone'), { continueOnFail: true });
 		const keptId = [...api.mock.tasks.keys()][1];
 		expect(kept.items[0]).toEqual([
 			{
@@ -564,7 +546,7 @@ describe('task outcomes', () => {
 
 	row('partial image set (1 of 3 failed), 2 runs: default, strict', async () => {
 		api.mock.setOptions({ failImages: [1] });
-		const result = await run(generate('sync', { maxImages: 3 }));
+		const result = await run(lighthouseJob('sync', { maxImages: 3 }));
 		expect(result.error).toBeUndefined();
 		const taskId = onlyJobId();
 		expect(result.items[0].map((item) => [item.json.index, item.json.task_id])).toEqual([
@@ -574,7 +556,7 @@ describe('task outcomes', () => {
 		expect(result.items[0][0].json.failed_images).toEqual([
 			expect.objectContaining({ index: 1, code: 'OutputImageSensitiveContentDetected' }),
 		]);
-		const strict = await run(generate('sync', { maxImages: 3, strict: true }));
+		const strict = await run(lighthouseJob('sync', { maxImages: 3, strict: true }));
 		expect(strict.error?.message).toMatch(/1 of 3 images failed \(strict mode\)/);
 		expect(strict.error?.description).toContain(`Task id: ${[...api.mock.tasks.keys()][1]}`);
 		expect(api.mock.stats).toMatchObject({ creates: 2, jobsCreated: 2 });
@@ -583,7 +565,7 @@ describe('task outcomes', () => {
 
 	it.each([404, 403])('image URL answers %i (expired)', async (status) => {
 		api.mock.injectFault({ route: 'download', kind: 'status', status, times: 5 });
-		const result = await run(generate('pollUntilDone'));
+		const result = await run(lighthouseJob('pollUntilDone'));
 		const taskId = onlyJobId();
 		expect(result.error?.message).toBe(`Could not download the generated image (HTTP ${status})`);
 		expect(result.error?.description).toMatch(/has probably expired/);

@@ -11,7 +11,7 @@ import type { Fault, MockOptions } from '../../mock/server';
 import { downloadImage } from '../../nodes/Seedream/transport/download';
 import type { SeedreamContext } from '../../nodes/Seedream/transport/request';
 import { binaryDataService, recordedLogs, type RunNodeResult } from '../helpers/n8n';
-import { useMockApi } from '../helpers/seedream';
+import { lighthouseJob, useMockApi } from '../helpers/seedream';
 import { allText } from './secrets';
 
 /** Distinctive, so any hit is the token and not a coincidence. */
@@ -22,15 +22,6 @@ const SECRETS = [TOKEN, WRONG_TOKEN, TOKEN.slice(3, 27), WRONG_TOKEN.slice(3, 25
 
 const api = useMockApi({ validTokens: [TOKEN] });
 
-const generate = (mode: string, options: INodeParameters = {}): INodeParameters => ({
-	resource: 'image',
-	operation: 'generate',
-	mode,
-	model: 'doubao-seedream-4-0-250828',
-	prompt: 'A lighthouse at dusk',
-	size: '1K',
-	options: mode === 'pollUntilDone' ? { maxPollIntervalSeconds: 0.1, ...options } : options,
-});
 
 function leaks(value: unknown): string[] {
 	const text = allText(value);
@@ -64,8 +55,8 @@ type Scenario = {
 };
 
 const scenarios: Scenario[] = [
-	{ name: 'success (control)', parameters: generate('sync'), fails: false },
-	{ name: 'wrong token (401)', parameters: generate('sync'), token: WRONG_TOKEN, fails: true },
+	{ name: 'success (control)', parameters: lighthouseJob('sync'), fails: false },
+	{ name: 'wrong token (401)', parameters: lighthouseJob('sync'), token: WRONG_TOKEN, fails: true },
 	{
 		name: 'wrong token, Task → Get',
 		parameters: { resource: 'task', operation: 'get', taskId: 'abc' },
@@ -74,68 +65,68 @@ const scenarios: Scenario[] = [
 	},
 	{
 		name: 'balance used up (403)',
-		parameters: generate('submitOnly'),
+		parameters: lighthouseJob('submitOnly'),
 		options: { poorTokens: [TOKEN] },
 		fails: true,
 	},
 	{
 		name: 'create 429 with long Retry-After',
-		parameters: generate('sync'),
+		parameters: lighthouseJob('sync'),
 		faults: [{ route: 'create', kind: 'status', status: 429, retryAfter: 120 }],
 		fails: true,
 	},
 	{
 		name: 'create 503 after the job started',
-		parameters: generate('pollUntilDone'),
+		parameters: lighthouseJob('pollUntilDone'),
 		faults: [{ route: 'create', kind: 'status', status: 503, afterAccept: true }],
 		fails: true,
 	},
 	{
 		name: 'create proxy HTML page',
-		parameters: generate('submitOnly'),
+		parameters: lighthouseJob('submitOnly'),
 		faults: [{ route: 'create', kind: 'html', afterAccept: true }],
 		fails: true,
 	},
 	{
 		name: 'create reset',
-		parameters: generate('sync'),
+		parameters: lighthouseJob('sync'),
 		faults: [{ route: 'create', kind: 'reset', afterAccept: true }],
 		fails: true,
 	},
 	{
 		name: 'create body cut off',
-		parameters: generate('sync'),
+		parameters: lighthouseJob('sync'),
 		faults: [{ route: 'create', kind: 'reset-mid-body' }],
 		fails: true,
 	},
 	{
 		name: 'create malformed JSON',
-		parameters: generate('sync'),
+		parameters: lighthouseJob('sync'),
 		faults: [{ route: 'create', kind: 'malformed-json', afterAccept: true }],
 		fails: true,
 	},
 	{
 		name: 'create timeout',
-		parameters: generate('sync', { timeoutSeconds: 1 }),
+		parameters: lighthouseJob('sync', { timeoutSeconds: 1 }),
 		faults: [{ route: 'create', kind: 'delay', delayMs: 1100 }],
 		fails: true,
 	},
 	{
 		name: 'task lookups fail (continueOnFail)',
-		parameters: generate('pollUntilDone'),
+		parameters: lighthouseJob('pollUntilDone'),
 		faults: [{ route: 'task', kind: 'status', status: 503, retryAfter: 0, times: 20 }],
 		continueOnFail: true,
 		fails: true,
 	},
 	{
 		name: 'task lookup 401',
-		parameters: generate('pollUntilDone'),
+		parameters: lighthouseJob('pollUntilDone'),
 		faults: [{ route: 'task', kind: 'status', status: 401 }],
 		fails: true,
 	},
 	{
 		name: 'failed task',
-		parameters: generate('pollUntilDone'),
+		parameters: lighthouseJob('pollUntilDone'),
 		options: {
 			generationFailure: { code: 'InputTextSensitiveContentDetected', message: 'Sensitive.' },
 		},
@@ -143,32 +134,32 @@ const scenarios: Scenario[] = [
 	},
 	{
 		name: 'partial set, strict',
-		parameters: generate('sync', { maxImages: 2, strict: true }),
+		parameters: lighthouseJob('sync', { maxImages: 2, strict: true }),
 		options: { failImages: [1] },
 		fails: true,
 	},
 	{
 		name: 'image URL 404',
-		parameters: generate('sync'),
+		parameters: lighthouseJob('sync'),
 		faults: [{ route: 'download', kind: 'status', status: 404 }],
 		fails: true,
 	},
 	{
 		name: 'image download gives up',
-		parameters: generate('sync'),
+		parameters: lighthouseJob('sync'),
 		faults: [{ route: 'download', kind: 'status', status: 503, retryAfter: 0, times: 20 }],
 		continueOnFail: true,
 		fails: true,
 	},
 	{
 		name: 'HTML labelled image/jpeg',
-		parameters: generate('sync'),
+		parameters: lighthouseJob('sync'),
 		faults: [{ route: 'download', kind: 'html', status: 200, contentType: 'image/jpeg' }],
 		fails: true,
 	},
 	{
 		name: 'image over the size cap',
-		parameters: generate('sync', { maxDownloadMb: 0.001 }),
+		parameters: lighthouseJob('sync', { maxDownloadMb: 0.001 }),
 		fails: true,
 	},
 	{
@@ -180,12 +171,12 @@ const scenarios: Scenario[] = [
 		},
 		fails: true,
 	},
-	{ name: 'bad input', parameters: generate('sync', { maxImages: 99 }), fails: true },
+	{ name: 'bad input', parameters: lighthouseJob('sync', { maxImages: 99 }), fails: true },
 ];
 
 describe('the token never appears in output, errors or logs', () => {
 	it('the search finds the token where it legitimately is (control)', async () => {
-		await api.run(generate('submitOnly'), { token: TOKEN });
+		await api.run(lighthouseJob('submitOnly'), { token: TOKEN });
 		expect(leaks(api.mock.requests)).toContain(TOKEN);
 		expect(leaks(new Error(`x Bearer ${TOKEN}`))).toContain(TOKEN);
 		expect(
@@ -258,7 +249,7 @@ describe('downloads', () => {
 
 	it('an image over "Max Download Size" with a Content-Length is refused before anything is stored', async () => {
 		const store = await storeSpy();
-		const result = await api.run(generate('sync', { maxDownloadMb: 0.001 }), { token: TOKEN });
+		const result = await api.run(lighthouseJob('sync', { maxDownloadMb: 0.001 }), { token: TOKEN });
 		expect(result.error?.message).toBe('The image is larger than the 1049-byte download limit');
 		expect(result.error?.description).toContain('Raise "Max Download Size"');
 		expect(result.error?.description).toContain(`Task id: ${[...api.mock.tasks.keys()][0]}`);
@@ -269,7 +260,7 @@ describe('downloads', () => {
 
 	it('an image over the cap without a Content-Length is refused once its stored size is known', async () => {
 		// The fault really removes the length: check on a published file first.
-		const listed = await api.run(generate('sync', { outputMode: 'url' }), { token: TOKEN });
+		const listed = await api.run(lighthouseJob('sync', { outputMode: 'url' }), { token: TOKEN });
 		const url = String(listed.items[0][0].json.image_url);
 		api.mock.injectFault({ route: 'download', kind: 'no-length' });
 		const raw = await fetch(url);
@@ -279,17 +270,17 @@ describe('downloads', () => {
 		expect(size).toBeGreaterThan(1049);
 
 		api.mock.injectFault({ route: 'download', kind: 'no-length' });
-		const result = await api.run(generate('sync', { maxDownloadMb: 0.001 }), { token: TOKEN });
+		const result = await api.run(lighthouseJob('sync', { maxDownloadMb: 0.001 }), { token: TOKEN });
 		expect(result.error?.message).toBe('The image is larger than the 1049-byte download limit');
 		expect(result.error?.description).toContain(`Task id: ${[...api.mock.tasks.keys()][1]}`);
 		expect(result.items).toEqual([]);
 	});
 
 	it('the same images pass under a cap they fit (both paths)', async () => {
-		const declared = await api.run(generate('sync', { maxDownloadMb: 1 }), { token: TOKEN });
+		const declared = await api.run(lighthouseJob('sync', { maxDownloadMb: 1 }), { token: TOKEN });
 		expect(declared.error).toBeUndefined();
 		api.mock.injectFault({ route: 'download', kind: 'no-length' });
-		const chunked = await api.run(generate('sync', { maxDownloadMb: 1 }), { token: TOKEN });
+		const chunked = await api.run(lighthouseJob('sync', { maxDownloadMb: 1 }), { token: TOKEN });
 		expect(chunked.error).toBeUndefined();
 		expect(chunked.items[0][0].binary?.data.mimeType).toBe('image/jpeg');
 	});
@@ -302,7 +293,7 @@ describe('downloads', () => {
 			status: 200,
 			contentType: 'image/jpeg',
 		});
-		const result = await api.run(generate('sync'), { token: TOKEN });
+		const result = await api.run(lighthouseJob('sync'), { token: TOKEN });
 		expect(result.error?.message).toBe('The image URL did not return an image');
 		expect(result.error?.description).toMatch(
 			/Content-Type was "image\/jpeg" and the bytes are no known image format/,
@@ -313,7 +304,7 @@ describe('downloads', () => {
 	it('the bytes decide the type: a real JPEG sent as application/octet-stream is stored as image/jpeg', async () => {
 		const store = await storeSpy();
 		api.mock.setOptions({ untypedImages: true });
-		const result = await api.run(generate('sync'), { token: TOKEN });
+		const result = await api.run(lighthouseJob('sync'), { token: TOKEN });
 		expect(result.error).toBeUndefined();
 		expect(result.items[0][0].binary?.data).toMatchObject({
 			mimeType: 'image/jpeg',

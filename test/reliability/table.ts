@@ -24,7 +24,8 @@ export const TASK_ID = {
 	lostNoTrace: 'not received; error points to console',
 } as const;
 
-export function faultTable(title: string) {
+/** `creates` reads the mock's create counter after a row's test (rows may give their own count). */
+export function faultTable(title: string, creates: () => number) {
 	const rows: FaultRow[] = [];
 	afterAll(() => {
 		if (rows.length === 0) return;
@@ -48,10 +49,18 @@ export function faultTable(title: string) {
 		const text = [line(all[0]), rule, ...all.slice(1).map(line)].join('\n');
 		process.stdout.write(`\n${title} (${rows.length} rows)\n${text}\n\n`);
 	});
+	const add = (row: FaultRow) => {
+		rows.push(row);
+	};
 	return {
 		rows,
-		add(row: FaultRow) {
-			rows.push(row);
+		add,
+		/** One row as one test: the test runs the fault, the row records its outcome and the creates sent. */
+		row(fault: string, run: () => Promise<RowResult>): void {
+			it(fault, async () => {
+				const result = await run();
+				add({ fault, ...result, creates: result.creates ?? creates() });
+			});
 		},
 	};
 }

@@ -1,6 +1,6 @@
 import { decodeImage } from '../../../mock/images';
 import { SeedreamTrigger } from '../../../nodes/SeedreamTrigger/SeedreamTrigger.node';
-import { createHarness, until } from '../../helpers/callback';
+import { createHarness, finishedTaskCallback, until } from '../../helpers/callback';
 import { readBinary } from '../../helpers/n8n';
 import { useMockApi } from '../../helpers/seedream';
 
@@ -15,28 +15,10 @@ function trigger(options: Record<string, unknown> = {}) {
 	});
 }
 
-/** Submits a job with a callback URL through the mock API and returns the callback body it sends. */
-async function finishedTask(extra: Record<string, unknown> = {}) {
-	const response = await fetch(`${api.mock.url}/seedream/images`, {
-		method: 'POST',
-		headers: { authorization: 'Bearer test-token', 'content-type': 'application/json' },
-		body: JSON.stringify({
-			model: 'doubao-seedream-4-0-250828',
-			prompt: 'A lighthouse',
-			size: '1K',
-			callback_url: 'http://127.0.0.1:9/webhook/trigger/seedream?secret=x',
-			...extra,
-		}),
-	});
-	const { task_id: taskId } = (await response.json()) as { task_id: string };
-	await until(() => api.mock.callbacks.some((delivery) => (delivery.body as { task_id?: string }).task_id === taskId));
-	const delivery = api.mock.callbacks.find((entry) => (entry.body as { task_id?: string }).task_id === taskId)!;
-	return { taskId, body: delivery.body };
-}
 
 describe('Seedream Trigger', () => {
 	it('emits one item per image with its binary and task metadata for an authenticated callback', async () => {
-		const { taskId, body } = await finishedTask({
+		const { taskId, body } = await finishedTaskCallback(api.mock, {
 			model: 'doubao-seedream-4-5-251128',
 			size: '2K',
 			sequential_image_generation: 'auto',
@@ -58,7 +40,7 @@ describe('Seedream Trigger', () => {
 	});
 
 	it('answers 401 to a missing or wrong secret without reading the body or starting the workflow', async () => {
-		const { body } = await finishedTask();
+		const { body } = await finishedTaskCallback(api.mock);
 		const node = trigger();
 		for (const query of [{}, { secret: 'wrong' }, { secret: `${SECRET}x` }, { secret: [SECRET, SECRET] }]) {
 			const answer = await node.call({ body, query });
@@ -72,7 +54,7 @@ describe('Seedream Trigger', () => {
 	});
 
 	it('never runs with an empty secret configured', async () => {
-		const { body } = await finishedTask();
+		const { body } = await finishedTaskCallback(api.mock);
 		const node = createHarness({ nodeType: new SeedreamTrigger(), parameters: { secret: '' } as never, baseUrl: api.mock.url });
 		const answer = await node.call({ body, query: { secret: '' } });
 		expect(answer.status).toBe(401);
@@ -99,7 +81,7 @@ describe('Seedream Trigger', () => {
 
 	it('ignores a repeated callback for the same task within the window, also when both arrive together', async () => {
 		api.mock.setOptions({ callbackMode: 'twice' });
-		const { body } = await finishedTask();
+		const { body } = await finishedTaskCallback(api.mock);
 		await until(() => api.mock.callbacks.length >= 2);
 		const node = trigger();
 		const [first, second] = await Promise.all([
@@ -121,7 +103,7 @@ describe('Seedream Trigger', () => {
 	});
 
 	it('answers 503 without starting the workflow when the task cannot be read, and accepts the retry', async () => {
-		const { body } = await finishedTask();
+		const { body } = await finishedTaskCallback(api.mock);
 		const node = trigger();
 		api.mock.injectFault({ route: 'task', kind: 'status', status: 401 });
 		const failed = await node.call({ body, query: { secret: SECRET } });
@@ -133,7 +115,7 @@ describe('Seedream Trigger', () => {
 
 	it('emits a failed task as one item flagged with its error', async () => {
 		api.mock.setOptions({ generationFailure: { code: 'InputTextSensitiveContentDetected', message: 'The prompt is sensitive' } });
-		const { taskId, body } = await finishedTask();
+		const { taskId, body } = await finishedTaskCallback(api.mock);
 		const answer = await trigger().call({ body, query: { secret: SECRET } });
 		const [items] = answer.result!.workflowData!;
 		expect(items).toEqual([
