@@ -40,6 +40,11 @@ export function executionCustomData(
 	return undefined;
 }
 
+/** This execution's resume URL (the same for every item); empty when n8n has none. */
+export function executionResumeUrl(context: IExecuteFunctions): string {
+	return String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
+}
+
 /**
  * Path of the Seedream node's restart webhook. n8n routes `/webhook-waiting/<execution>/<suffix>`
  * to the waiting node's webhook whose `path` equals the suffix.

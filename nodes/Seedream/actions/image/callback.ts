@@ -15,6 +15,7 @@ import {
 	chunkTaskIds,
 	CUSTOM_DATA_KEY_LIMIT,
 	executionCustomData,
+	executionResumeUrl,
 	isLocalUrl,
 	readStoredTaskIds,
 	replyToCallback,
@@ -49,9 +50,7 @@ export function callbackUrlForItem(
 				},
 			);
 		}
-		const resumeUrl = String(
-			context.evaluateExpression('{{ $execution.resumeUrl }}', itemIndex) ?? '',
-		);
+		const resumeUrl = executionResumeUrl(context);
 		if (!/^https?:\/\//.test(resumeUrl)) {
 			throw new NodeOperationError(context.getNode(), 'n8n gave no resume URL for this execution', {
 				itemIndex,
@@ -135,7 +134,7 @@ export async function pauseForCallbacks(
 	const deadline = new Date(
 		Date.now() + Math.max(1, Number.isFinite(minutes) ? minutes : 60) * 60_000,
 	);
-	const resumeUrl = String(context.evaluateExpression('{{ $execution.resumeUrl }}', 0) ?? '');
+	const resumeUrl = executionResumeUrl(context);
 	context.setMetadata({ resumeUrl });
 	if (isLocalUrl(resumeUrl)) {
 		context.addExecutionHints({
