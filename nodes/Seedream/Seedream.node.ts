@@ -13,6 +13,7 @@ import { handleCallbackWebhook } from './actions/image/callback';
 import { router } from './actions/router';
 import * as task from './actions/task';
 import { CALLBACK_WEBHOOK_PATH, NO_REGISTRATION_WEBHOOK_METHODS } from './helpers/callback';
+import { checkFixedFieldsFirst } from './helpers/displayConditions';
 
 export class Seedream implements INodeType {
 	description: INodeTypeDescription = {
@@ -50,7 +51,7 @@ export class Seedream implements INodeType {
 		],
 		waitingNodeTooltip:
 			'={{ "Waiting for Seedream to call back (" + $execution.resumeUrl + "). The execution resumes when every task has finished or the deadline passes." }}',
-		properties: [
+		properties: checkFixedFieldsFirst([
 			{
 				displayName: 'Resource',
 				name: 'resource',
@@ -64,7 +65,7 @@ export class Seedream implements INodeType {
 			},
 			...image.description,
 			...task.description,
-		],
+		]),
 	};
 
 	/**

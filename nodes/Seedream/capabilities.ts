@@ -273,16 +273,22 @@ export function supports(model: ModelCapabilities, feature: ModelFeature): boole
 	return model.features.includes(feature);
 }
 
-/** Every id and alternate id (not aliases) of the models that support a feature: feeds displayOptions. */
+/**
+ * Every value under which a model can reach the node: its id, older ids and aliases. Display
+ * conditions list all of them, so a model given by an expression that resolves to an alias (the
+ * editor resolves expressions before it checks them) shows the same fields as the model picked.
+ */
+export function modelNames(model: ModelCapabilities): string[] {
+	return [model.id, ...model.alternateIds, ...model.aliases];
+}
+
+/** The names (see modelNames) of the models that support a feature: feeds displayOptions. */
 export function modelIdsWith(feature: ModelFeature): string[] {
-	return MODELS.filter((model) => supports(model, feature)).flatMap((model) => [
-		model.id,
-		...model.alternateIds,
-	]);
+	return modelIdsWhere((model) => supports(model, feature));
 }
 
 export function modelIdsWhere(predicate: (model: ModelCapabilities) => boolean): string[] {
-	return MODELS.filter(predicate).flatMap((model) => [model.id, ...model.alternateIds]);
+	return MODELS.filter(predicate).flatMap(modelNames);
 }
 
 /** Pixel size of a preset at 1:1, the shape the API returns when the prompt names no ratio. */

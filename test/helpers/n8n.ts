@@ -3,6 +3,10 @@
  * `execute()` call): real parameter and expression resolution, real `httpRequest` /
  * `httpRequestWithAuthentication` (axios inside n8n-core), real binary data service in
  * filesystem mode, real continueOnFail, cancel signal and putExecutionToWait.
+ * Before `execute`, what n8n does first: the Workflow resolves the parameters against the node's
+ * description (`NodeHelpers.getNodeParameters`), and `WorkflowExecute.checkReadyForExecution`
+ * computes the node's issues; with any, the run fails with n8n's own `WorkflowHasIssuesError`
+ * and `execute` is never called (as in a real n8n, where no request would reach the API).
  * Substituted: the credential store (credentials are passed in decrypted), n8n's instance
  * settings and logger, and the workflow around the node (one start node feeding the input items).
  */
@@ -12,7 +16,14 @@ import { join } from 'node:path';
 
 import { Logger } from '@n8n/backend-common';
 import { Container } from '@n8n/di';
-import { BinaryDataService, ExecuteContext, getBinaryHelperFunctions, InstanceSettings } from 'n8n-core';
+import {
+	BinaryDataService,
+	ExecuteContext,
+	getBinaryHelperFunctions,
+	InstanceSettings,
+	WorkflowExecute,
+	WorkflowHasIssuesError,
+} from 'n8n-core';
 import type {
 	IBinaryData,
 	ICredentialDataDecryptedObject,
@@ -23,6 +34,7 @@ import type {
 	IHttpRequestOptions,
 	INode,
 	INodeExecutionData,
+	INodeIssues,
 	INodeParameters,
 	INodeType,
 	INodeTypes,
@@ -174,6 +186,8 @@ export interface RunNodeResult {
 	error?: Error & { description?: string; context?: IDataObject; httpCode?: string };
 	waitTill?: Date;
 	metadata?: IDataObject;
+	/** The node's issues when n8n refused the workflow before executing it. */
+	issues?: INodeIssues;
 	readBinary(binary: IBinaryData): Promise<Buffer>;
 }
 
@@ -259,6 +273,10 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const statusLog: string[] = [];
 	const helper = new TestCredentialsHelper(options.credentialTypes ?? [], options.credentials ?? {});
 	const additionalData = additionalDataFor(helper, statusLog);
+	const issues = new WorkflowExecute(additionalData, 'manual').checkReadyForExecution(workflow, { startNode: node.name });
+	if (issues !== null) {
+		return { items: [], error: new WorkflowHasIssuesError(issues, workflow.nodes), readBinary, issues: issues[node.name] };
+	}
 	const runExecutionData = createRunExecutionData({ resultData: { runData: {} } });
 	const executeData: IExecuteData = { node, data: { main: [inputItems] }, source: { main: [{ previousNode: 'Start' }] } };
 	const context = new ExecuteContext(

@@ -53,8 +53,8 @@ type Case = [string, INodeParameters, RegExp[], Extra?];
 const cases: Case[] = [
 	// Task → Get
 	[
-		'Get: empty task id',
-		taskGet(''),
+		'Get: empty task id (expression)',
+		taskGet('={{ "" }}'),
 		[/"Task ID" parameter is empty/, /task_id of a submitted job/],
 	],
 	[
@@ -80,8 +80,8 @@ const cases: Case[] = [
 	],
 	// Task → Get Many
 	[
-		'Get Many: empty id list',
-		taskGetMany(''),
+		'Get Many: empty id list (expression)',
+		taskGetMany('={{ "" }}'),
 		[/"Task IDs" parameter has no task id/, /at least one id/],
 	],
 	['Get Many: only separators', taskGetMany(' , ;\n '), [/"Task IDs" parameter has no task id/]],

@@ -4,45 +4,53 @@ import { DEFAULT_POLL_SETTINGS, type PollSettings } from '../../helpers/poller';
 
 export type DeliveryMode = 'sync' | 'pollUntilDone' | 'submitOnly' | 'callbackWait' | 'callbackUrl';
 
+/**
+ * The modes in the order people choose them: the default first, then the ones that need nothing
+ * from the network around n8n, the callback modes (n8n must be reachable from the internet) last.
+ */
+const DELIVERY_MODE_OPTIONS: Array<{ name: string; value: DeliveryMode; description: string }> = [
+	{
+		name: 'Wait for Result (One Call)',
+		value: 'sync',
+		description: 'One request per item that returns when the images exist (about 20 s to 2 min)',
+	},
+	{
+		name: 'Submit and Poll Until Done',
+		value: 'pollUntilDone',
+		description:
+			'Submit every item as a background task, then check all of them together until done. Best for many items or slow jobs.',
+	},
+	{
+		name: 'Submit Only (Return Task ID)',
+		value: 'submitOnly',
+		description:
+			'Return each task ID at once; fetch results later with Task → Wait for Completion or Get',
+	},
+	{
+		name: 'Callback: Pause Until the Result Arrives',
+		value: 'callbackWait',
+		description:
+			'Submit every item, then pause the execution (no worker held) until Seedream calls back; resumes once with all images. n8n must be reachable from the internet (WEBHOOK_URL).',
+	},
+	{
+		name: 'Callback: Send to My URL',
+		value: 'callbackUrl',
+		description:
+			'Submit with your Callback URL (e.g. a Seedream Trigger) and return each task ID at once',
+	},
+];
+
+export const DELIVERY_MODES: DeliveryMode[] = DELIVERY_MODE_OPTIONS.map((option) => option.value);
+
 /** How a job is run: one blocking call, submit-and-poll, submit only, or by callback. */
 export const deliveryModeProperty: INodeProperties = {
 	displayName: 'Mode',
 	name: 'mode',
 	type: 'options',
-	noDataExpression: true,
-	options: [
-		{
-			name: 'Callback: Pause Until the Result Arrives',
-			value: 'callbackWait',
-			description:
-				'Submit every item, then pause the execution (no worker held) until Seedream calls back; resumes once with all images. n8n must be reachable from the internet (WEBHOOK_URL).',
-		},
-		{
-			name: 'Callback: Send to My URL',
-			value: 'callbackUrl',
-			description:
-				'Submit with your Callback URL (e.g. a Seedream Trigger) and return each task ID at once',
-		},
-		{
-			name: 'Submit and Poll Until Done',
-			value: 'pollUntilDone',
-			description:
-				'Submit every item as a background task, then check all of them together until done. Best for many items or slow jobs.',
-		},
-		{
-			name: 'Submit Only (Return Task ID)',
-			value: 'submitOnly',
-			description:
-				'Return each task ID at once; fetch results later with Task → Wait for Completion or Get',
-		},
-		{
-			name: 'Wait for Result (One Call)',
-			value: 'sync',
-			description: 'One request per item that returns when the images exist (about 20 s to 2 min)',
-		},
-	],
+	options: DELIVERY_MODE_OPTIONS,
 	default: 'sync',
-	description: 'How to run the job and wait for its images',
+	description:
+		'How to run the job and wait for its images. An expression may give sync, pollUntilDone, submitOnly, callbackWait or callbackUrl per item (callbackWait for all items or none).',
 };
 
 /** Options of the two callback modes (inside each Image operation's Options collection). */

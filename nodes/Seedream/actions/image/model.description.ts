@@ -6,18 +6,22 @@ import {
 	MODELS,
 	modelIdsWhere,
 	modelIdsWith,
+	modelNames,
 	type ModelCapabilities,
 	type OptimizePromptMode,
 } from '../../capabilities';
 
-/** All ids under which the UI can select a model (its id and any older alternate id). */
-export function selectableIds(model: ModelCapabilities): string[] {
-	return [model.id, ...model.alternateIds];
-}
+/** Every value that names the model (id, older ids, aliases): what its display conditions match. */
+export const selectableIds = modelNames;
 
+/**
+ * In the order people choose: current models as the table lists them (newest first), each older
+ * id right after its model, then legacy models, then the free-text custom id.
+ */
 function modelOptions(include: (model: ModelCapabilities) => boolean): INodePropertyOptions[] {
 	const options: INodePropertyOptions[] = [];
-	for (const model of MODELS.filter(include)) {
+	const included = MODELS.filter(include);
+	for (const model of [...included.filter((m) => !m.legacy), ...included.filter((m) => m.legacy)]) {
 		const label = model.legacy
 			? `Legacy: ${model.displayName.replace(/ \(Legacy\)$/, '')}`
 			: model.displayName;
@@ -31,7 +35,7 @@ function modelOptions(include: (model: ModelCapabilities) => boolean): INodeProp
 		value: CUSTOM_MODEL,
 		description: 'A model ID not listed here, e.g. one released after this node version',
 	});
-	return options.sort((a, b) => a.name.localeCompare(b.name));
+	return options;
 }
 
 /** Model selector, legacy notices and the custom id field. */
@@ -63,7 +67,8 @@ export function modelSelectorProperties(
 			name: 'customModelId',
 			type: 'string',
 			default: '',
-			required: true,
+			// Not `required`: n8n treats this field as shown whenever Model is an expression, and an
+			// empty required field would then block the whole workflow. The node checks it per item.
 			placeholder: 'e.g. doubao-seedream-5-0-lite-260128',
 			description:
 				'Full model ID as listed by Ace Data Cloud. Only generic checks are applied before sending; the API validates the rest.',

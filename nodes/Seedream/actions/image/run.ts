@@ -34,7 +34,7 @@ import { seedreamApiRequest } from '../../transport/request';
 import { cancelSignal } from '../../transport/retry';
 import { readOutputSettings } from './common.description';
 import { callbackUrlForItem, pauseForCallbacks } from './callback';
-import { readPollSettings, type DeliveryMode } from './delivery.description';
+import { DELIVERY_MODES, readPollSettings, type DeliveryMode } from './delivery.description';
 
 /** What an Image operation reads from one input item. */
 export interface ImageJobInput {
@@ -70,7 +70,13 @@ async function prepare(
 	readInput: ReadJobInput,
 ): Promise<PreparedJob> {
 	const isTool = isToolNode(context);
-	const mode = context.getNodeParameter('mode', itemIndex, 'sync') as DeliveryMode;
+	const mode = String(context.getNodeParameter('mode', itemIndex, 'sync')).trim() as DeliveryMode;
+	if (!DELIVERY_MODES.includes(mode)) {
+		throw new NodeOperationError(context.getNode(), `"Mode" value "${mode}" is not valid`, {
+			itemIndex,
+			description: `Use one of ${DELIVERY_MODES.join(', ')} (the values behind the Mode list), or pick a mode from the list.`,
+		});
+	}
 	assertToolMode(context, itemIndex, mode);
 	const { request: input, options } = await readInput(context, itemIndex);
 	const request = buildImageRequest(context.getNode(), itemIndex, {
@@ -258,6 +264,20 @@ export async function runImageOperation(
 		if (outcome.status === 'fulfilled') jobs.push(outcome.value);
 		else results[index] = new ItemFailure(outcome.reason as Error);
 	});
+	// One execution pauses for all its items or for none: a pause cannot leave some items behind.
+	const pausing = jobs.filter((job) => job.mode === 'callbackWait');
+	if (pausing.length > 0 && pausing.length < jobs.length) {
+		const other = jobs.find((job) => job.mode !== 'callbackWait')!;
+		throw new NodeOperationError(
+			this.getNode(),
+			`"Mode" is callbackWait for some items and ${other.mode} for others`,
+			{
+				itemIndex: other.itemIndex,
+				description:
+					'The callback pause mode pauses the whole execution, so every item of a run must use it, or none. Give all items the same mode, or split them with an If node.',
+			},
+		);
+	}
 	if (!this.continueOnFail() && results.some((result) => result instanceof ItemFailure)) {
 		return finish(this, results);
 	}

@@ -17,7 +17,7 @@ const edit = (extra: Record<string, unknown> = {}) => ({
 type Case = [string, Record<string, unknown>, RegExp, { items?: () => Promise<unknown[]>; baseUrl?: string; hidden?: Record<string, unknown> }?];
 
 const cases: Case[] = [
-	['missing prompt', generateParameters({ prompt: '' }), /"Prompt" parameter is empty/],
+	['prompt resolving to empty text (expression)', generateParameters({ prompt: '={{ "  " }}' }), /"Prompt" parameter is empty/],
 	['preset the model lacks', generateParameters({ model: 'doubao-seedream-5-0-lite-260128', size: '1K' }), /"Size" value "1K".*not supported for model/s],
 	['malformed WxH', generateParameters({ size: 'custom', customSize: '2048*' }), /"Size" value "2048\*"/],
 	['WxH below the model pixel range', generateParameters({ model: 'doubao-seedream-4-5-251128', size: 'custom', customSize: '1024x1024' }), /1048576 pixels.*3686400/s],
@@ -79,6 +79,17 @@ describe('validation before any paid request', () => {
 		expect(result.error?.message).toContain('"Prompt" parameter is empty');
 		expect(result.error?.context?.itemIndex).toBe(2);
 		expect(api.mock.stats.createRequests).toBe(0);
+	});
+
+	it.each([
+		['Generate: Prompt', generateParameters({ prompt: '' }), 'Parameter "Prompt" is required.'],
+		['Task → Get: Task ID', { resource: 'task', operation: 'get', taskId: '' }, 'Parameter "Task ID" is required.'],
+		['Task → Get Many: Task IDs', { resource: 'task', operation: 'getMany', taskIds: '' }, 'Parameter "Task IDs" is required.'],
+	])('a required field left empty (%s): n8n itself refuses the workflow, execute never runs', async (_name, parameters, issue) => {
+		const result = await api.run(parameters as never);
+		expect(result.error?.constructor.name).toBe('WorkflowHasIssuesError');
+		expect(result.error?.message).toContain(issue);
+		expect(api.mock.stats.requests).toBe(0);
 	});
 
 	it('accepts what the table allows (control case: the request is sent)', async () => {
