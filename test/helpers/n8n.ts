@@ -275,7 +275,7 @@ export async function runNode(options: RunNodeOptions): Promise<RunNodeResult> {
 	const additionalData = additionalDataFor(helper, statusLog);
 	const issues = new WorkflowExecute(additionalData, 'manual').checkReadyForExecution(workflow, { startNode: node.name });
 	if (issues !== null) {
-		return { items: [], error: new WorkflowHasIssuesError(issues, workflow.nodes), readBinary, issues: issues[node.name] };
+		return { items: [], error: new WorkflowHasIssuesError(issues, workflow.nodes) as RunNodeResult['error'], readBinary, issues: issues[node.name] };
 	}
 	const runExecutionData = createRunExecutionData({ resultData: { runData: {} } });
 	const executeData: IExecuteData = { node, data: { main: [inputItems] }, source: { main: [{ previousNode: 'Start' }] } };
