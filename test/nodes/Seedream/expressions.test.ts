@@ -110,7 +110,7 @@ function cases(): Case[] {
 					model: custom ? CUSTOM_MODEL : modelValue,
 					...(custom ? { customModelId: modelValue } : {}),
 					size,
-					options: { ...modelOptions(model, operation), ...COMMON_OPTIONS },
+					options: { ...modelOptions(model, operation), ...COMMON_OPTIONS } as INodeParameters,
 				};
 				if (operation !== 'decomposeLayers') parameters.prompt = `A lighthouse, ${modelValue}, ${size}`;
 				if (operation === 'edit') {
