@@ -35,6 +35,8 @@ export class SeedreamApi implements ICredentialType {
 			type: 'string',
 			default: 'https://api.acedata.cloud',
 			description: 'Root of the Seedream API. Change it only for a proxy or a local mock.',
+			// n8n shows a connection failure of the test as the bare error code; this says what it means.
+			hint: 'If the test answers ECONNREFUSED, ENOTFOUND or ETIMEDOUT, n8n cannot reach this address: check it (default https://api.acedata.cloud) and any proxy.',
 		},
 	];
 
@@ -56,5 +58,32 @@ export class SeedreamApi implements ICredentialType {
 			body: { action: 'retrieve_batch', ids: [] },
 			json: true,
 		},
+		// Without these, n8n reports only the HTTP status text ("Unauthorized"), naming no field.
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'The API Token was refused (401): copy the application token from the Ace Data Cloud console (https://platform.acedata.cloud) and paste it again.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 403,
+					message:
+						'The API Token was recognised but refused (403): it may be expired, out of balance or not allowed to use the Seedream API. Check the application in the Ace Data Cloud console.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'The Base URL does not point at the Seedream API (404 for /seedream/tasks): reset it to https://api.acedata.cloud unless you use a proxy.',
+				},
+			},
+		],
 	};
 }

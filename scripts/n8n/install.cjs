@@ -189,12 +189,25 @@ async function ensureN8n({ log = (line) => process.stderr.write(`${line}\n`), li
 module.exports = { LINES, N8N_VERSION, NODE_VERSION, STAMP_FORMAT, cacheRoot, ensureN8n, npmEnv, readStamp, runtimeFor, selectLine, verifyInstall };
 
 if (require.main === module) {
-	// `all` installs every line (CI times this step on its own); otherwise one line, as selectLine() picks it.
-	const lines = process.argv[2] === 'all' ? Object.keys(LINES) : [process.argv[2]];
-	(async () => {
-		for (const wanted of lines) console.log(JSON.stringify(await ensureN8n({ line: wanted }), null, 2));
-	})().catch((error) => {
-		console.error(error.message);
-		process.exit(1);
-	});
+	if (process.argv[2] === 'all') {
+		// Every line at once, each in its own process: the installs wait mostly on the registry and
+		// on one add-on build each, so two in parallel take little longer than the slower one.
+		const { spawn } = require('node:child_process');
+		const children = Object.keys(LINES).map(
+			(wanted) =>
+				new Promise((resolvePromise) => {
+					const child = spawn(process.execPath, [__filename, wanted], { stdio: ['ignore', 'inherit', 'inherit'] });
+					child.once('close', (status) => resolvePromise(status === 0));
+				}),
+		);
+		Promise.all(children).then((results) => process.exit(results.every(Boolean) ? 0 : 1));
+	} else {
+		ensureN8n({ line: process.argv[2] }).then(
+			(info) => console.log(JSON.stringify(info, null, 2)),
+			(error) => {
+				console.error(error.message);
+				process.exit(1);
+			},
+		);
+	}
 }

@@ -130,6 +130,44 @@ describe.each(LINES)('example workflows in a real n8n %s.x', (wanted) => {
 		expect(writtenImages()).toHaveLength(3);
 	});
 
+	it('sheet-driven-batch.json: model, size and prompt per row from expressions; each request carries its own', async () => {
+		const run = await run_('sheet-driven-batch.json');
+		const sent = mock.requests
+			.filter((request) => request.path === '/seedream/images')
+			.map((request) => request.body as { prompt: string; model: string; size: string; watermark: boolean })
+			.sort((a, b) => a.prompt.localeCompare(b.prompt));
+		expect(sent.map(({ model, size, watermark }) => ({ model, size, watermark }))).toEqual([
+			{ model: 'doubao-seedream-5-0-pro-260628', size: '2560x1440', watermark: false },
+			{ model: 'doubao-seedream-4-0-250828', size: '1K', watermark: false },
+			{ model: 'doubao-seedream-4-5-251128', size: '4K', watermark: false },
+			{ model: 'doubao-seedream-5-0-260128', size: '3K', watermark: false },
+		]);
+		const items = runtime.nodeOutput(run, 'Seedream');
+		expect(items.map((item: { json: { model: string; model_requested?: string } }) => [item.json.model, item.json.model_requested ?? null])).toEqual([
+			['doubao-seedream-4-5-251128', 'doubao-seedream-4.5'],
+			['doubao-seedream-5-0-pro-260628', null],
+			['doubao-seedream-4-0-250828', null],
+			['doubao-seedream-5-0-260128', null],
+		]);
+		const images = writtenImages();
+		expect(images.map((image) => `${image.width}x${image.height}`).sort()).toEqual(['1024x1024', '2560x1440', '3072x3072', '4096x4096']);
+	});
+
+	it('sheet-driven-batch.json with a row its model refuses: nothing is sent, the error names the row', async () => {
+		const workflow = loadExample('sheet-driven-batch.json');
+		const rows = workflow.nodes.find((node) => node.name === 'Sheet Rows')!;
+		rows.parameters.jsCode = String(rows.parameters.jsCode).replace('"size": "2560x1440"', '"size": "4K"');
+		const result = await runtime.runWorkflow({
+			workflow,
+			credentials: [{ id: 'seedreamDemoCred1', name: 'Seedream API', type: 'seedreamApi', data: { apiToken: 'test-token', baseUrl: mock.url } }],
+			env: { N8N_RESTRICT_FILE_ACCESS_TO: `${outDir};${examplesDir}` },
+			line,
+		});
+		const error = runtime.runError(result.run);
+		expect(`${error?.message} ${error?.description ?? ''}`).toMatch(/"Size" value "4K".*doubao-seedream-5-0-pro-260628/s);
+		expect(mock.stats.requests).toBe(0);
+	});
+
 	it('submit-then-collect.json: Submit Only, Task → Get Many and Task → Wait for Completion', async () => {
 		const run = await run_('submit-then-collect.json');
 		const submitted = runtime.nodeOutput(run, 'Submit Jobs');

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
-import { MODELS, supports, type ModelCapabilities } from '../../capabilities';
+import { MODELS, modelNames, supports, type ModelCapabilities } from '../../capabilities';
 import type { ImageOptions } from '../../helpers/imageRequest';
 import { collectReferenceImages } from '../../helpers/references';
 import { modeProperties } from '../../helpers/tool';
@@ -70,8 +70,10 @@ const properties: INodeProperties[] = [
 		name: 'size',
 		type: 'string',
 		default: 'auto',
-		description: 'Layer resolution: auto or a preset such as 2K',
-		displayOptions: { show: { model: ['__custom'] } },
+		description:
+			'Layer resolution: auto or a preset such as 2K. Also shown while Model is an expression the editor cannot resolve yet; checked per item before sending.',
+		// Any model that cannot decompose (kept from another operation) gets the notice instead.
+		displayOptions: { hide: { model: decomposers.flatMap(modelNames) } },
 	},
 	{
 		displayName: 'Prompt',

@@ -52,6 +52,22 @@ export function modelSelectorProperties(
 		default: '',
 		displayOptions: { show: { model: selectableIds(model) } },
 	}));
+	// An operation switch keeps the model, which the new operation may not offer (Decompose Layers).
+	const notOffered = MODELS.filter((model) => !include(model));
+	const offeredNames = MODELS.filter(include)
+		.map((model) => model.displayName)
+		.join(', ');
+	const modelNotOfferedNotice: INodeProperties[] = notOffered.length
+		? [
+				{
+					displayName: `This operation does not work with the selected model. Pick one of: ${offeredNames}, or Custom Model ID.`,
+					name: 'modelNotOfferedNotice',
+					type: 'notice',
+					default: '',
+					displayOptions: { show: { model: notOffered.flatMap(modelNames) } },
+				},
+			]
+		: [];
 	return [
 		{
 			displayName: 'Model',
@@ -59,9 +75,12 @@ export function modelSelectorProperties(
 			type: 'options',
 			options: modelOptions(include),
 			default: defaultModel,
+			// An expression may name a model by an alias the list does not show; the node maps it.
+			allowArbitraryValues: true,
 			description:
-				'Seedream model to use. Options below change with the model. An expression may also give a documented alias such as doubao-seedream-4.5.',
+				'Seedream model to use. The fields and options below follow the model. An expression may give a full ID, an older ID or a documented alias such as doubao-seedream-4.5, and may differ per item.',
 		},
+		...modelNotOfferedNotice,
 		{
 			displayName: 'Model ID',
 			name: 'customModelId',
@@ -78,44 +97,66 @@ export function modelSelectorProperties(
 	];
 }
 
-/** Size selector per model: its presets plus custom WxH; models without presets take WxH directly. */
+/** The pixel range of a model, as the hint under its Width x Height field says it. */
+function rangeHint(model: ModelCapabilities): string {
+	const { min, max } = model.pixelRange;
+	return `${model.displayName}: ${min.toLocaleString('en-US')} to ${max.toLocaleString('en-US')} pixels in total (width × height), aspect ratio up to 1:${model.maxAspectRatio}`;
+}
+
+/**
+ * Size per model: its presets plus custom WxH (models without presets take WxH directly), and a
+ * free Size field for everything else: a custom model id, and a Model given by an expression
+ * the editor cannot resolve yet (it then matches no model, so this field keeps Size visible and
+ * its value in place). Each item's size is checked against its own model before sending.
+ */
 export function sizeProperties(): INodeProperties[] {
 	const withPresets = MODELS.filter((model) => model.sizePresets.length > 0);
-	const presetSelectors: INodeProperties[] = withPresets.map((model) => {
-		const defaultSize = model.defaultSize;
-		return {
-			displayName: 'Size',
-			name: 'size',
-			type: 'options',
-			options: [
-				...model.sizePresets.map((preset) => ({ name: preset, value: preset })),
-				{ name: 'Custom Width and Height', value: 'custom' },
-			],
-			default: defaultSize,
-			description: `Resolution preset: ${model.sizePresets.join(', ')}, or custom for exact pixels (then set Width x Height). The aspect ratio comes from the prompt.`,
-			displayOptions: { show: { model: selectableIds(model) } },
-		};
-	});
-	const rangeHint = (model: ModelCapabilities) =>
-		`${model.displayName} accepts ${model.pixelRange.min.toLocaleString('en-US')} to ${model.pixelRange.max.toLocaleString('en-US')} pixels in total, aspect ratio up to 1:${model.maxAspectRatio}`;
-	const customSizeFields: INodeProperties[] = MODELS.map((model) => {
-		const defaultSize = model.sizePresets.length ? '2048x2048' : model.defaultSize;
-		return {
-			displayName: model.sizePresets.length ? 'Width x Height' : 'Size',
-			name: 'customSize',
-			type: 'string',
-			default: defaultSize,
-			placeholder: `e.g. ${model.defaultSize.includes('x') ? model.defaultSize : '2048x2048'}`,
-			description: `Exact output size in pixels as WIDTHxHEIGHT, e.g. 2048x2048 (1:1) or 2560x1440 (16:9). ${rangeHint(model)}.`,
+	const presetSelectors: INodeProperties[] = withPresets.map((model) => ({
+		displayName: 'Size',
+		name: 'size',
+		type: 'options',
+		options: [
+			...model.sizePresets.map((preset) => ({ name: preset, value: preset })),
+			{ name: 'Custom Width and Height', value: 'custom' },
+		],
+		default: model.defaultSize,
+		description: `Resolution preset: ${model.sizePresets.join(', ')}, or custom for exact pixels (then set Width x Height). The aspect ratio comes from the prompt.`,
+		displayOptions: { show: { model: selectableIds(model) } },
+	}));
+	// A model switch keeps the Size; say so when the new model has no such preset.
+	const allPresets = [...new Set(MODELS.flatMap((model) => model.sizePresets))];
+	const presetNotices: INodeProperties[] = withPresets
+		.filter((model) => allPresets.some((preset) => !model.sizePresets.includes(preset)))
+		.map((model) => ({
+			displayName: `${model.displayName} has no such size preset: choose ${model.sizePresets.join(', ')} or Custom Width and Height. Until then the node refuses the item before anything is sent.`,
+			name: 'sizeNotOfferedNotice',
+			type: 'notice',
+			default: '',
 			displayOptions: {
-				show: model.sizePresets.length
-					? { model: selectableIds(model), size: ['custom'] }
-					: { model: selectableIds(model) },
+				show: {
+					model: selectableIds(model),
+					size: allPresets.filter((preset) => !model.sizePresets.includes(preset)),
+				},
 			},
-		};
-	});
+		}));
+	const customSizeFields: INodeProperties[] = MODELS.map((model) => ({
+		displayName: model.sizePresets.length ? 'Width x Height' : 'Size',
+		name: 'customSize',
+		type: 'string',
+		default: model.sizePresets.length ? '2048x2048' : model.defaultSize,
+		placeholder: `e.g. ${model.defaultSize.includes('x') ? model.defaultSize : '2048x2048'}`,
+		description:
+			'Exact output size in pixels as WIDTHxHEIGHT, e.g. 2048x2048 (1:1) or 2560x1440 (16:9)',
+		hint: rangeHint(model),
+		displayOptions: {
+			show: model.sizePresets.length
+				? { model: selectableIds(model), size: ['custom'] }
+				: { model: selectableIds(model) },
+		},
+	}));
 	return [
 		...presetSelectors,
+		...presetNotices,
 		...customSizeFields,
 		{
 			displayName: 'Size',
@@ -124,8 +165,8 @@ export function sizeProperties(): INodeProperties[] {
 			default: '2K',
 			placeholder: 'e.g. 2K or 2048x2048',
 			description:
-				'A preset (1K, 1.5K, 2K, 3K, 4K) or exact pixels as WIDTHxHEIGHT, e.g. 2048x2048',
-			displayOptions: { show: { model: [CUSTOM_MODEL] } },
+				'A preset (1K, 1.5K, 2K, 3K, 4K) or exact pixels as WIDTHxHEIGHT, e.g. 2048x2048. Checked against each item\'s model before sending; the API has the last word for a custom model.',
+			displayOptions: { hide: { model: MODELS.flatMap(modelNames) } },
 		},
 	];
 }
