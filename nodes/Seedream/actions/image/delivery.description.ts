@@ -38,7 +38,8 @@ export const deliveryModeProperty: INodeProperties = {
 		{
 			name: 'Wait for Result (One Call)',
 			value: 'sync',
-			description: 'One request per item that returns when the images exist (about 20 s to 2 min)',
+			description:
+				'One request per item that returns when the images exist (about 20 s to 2 min; Seedream 5.0 Pro about 2 min per image)',
 		},
 	],
 	default: 'sync',
