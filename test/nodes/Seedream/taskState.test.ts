@@ -4,6 +4,8 @@
  * decides nothing; `success: false` is final even before `finished_at`; a `response` without
  * `success` is still pending; `success: true` with no image is a failure, not a success.
  */
+import type { INodeParameters } from 'n8n-workflow';
+
 import { Seedream } from '../../../nodes/Seedream/Seedream.node';
 import { SeedreamTrigger } from '../../../nodes/SeedreamTrigger/SeedreamTrigger.node';
 import { createHarness, finishedTaskCallback, until } from '../../helpers/callback';
@@ -15,7 +17,7 @@ const sensitive = { code: 'InputTextSensitiveContentDetected', message: 'Sensiti
 const fastPoll = { maxPollIntervalSeconds: 0.1 };
 
 /** Submits `count` jobs (Submit Only) and returns their task ids. */
-async function submit(count = 1, extra: Record<string, unknown> = {}): Promise<string[]> {
+async function submit(count = 1, extra: INodeParameters = {}): Promise<string[]> {
 	const result = await api.run(
 		{ ...lighthouseJob('submitOnly'), ...extra },
 		{ inputItems: Array.from({ length: count }, () => ({ json: {} })) },

@@ -72,11 +72,11 @@ describe('401 and 403 on generate', () => {
 		expect(result.error?.description).toContain(CONSOLE);
 	});
 
-	it.each([
-		['no code and no message', undefined],
-		['no code, a bare "Forbidden"', 'Forbidden'],
+	it.each<[string, string | undefined, string | null]>([
+		['no code and no message', undefined, null],
+		['no code, a bare "Forbidden"', 'Forbidden', null],
 		['a code the node does not know', 'Request refused.', 'policy_blocked'],
-	])('a 403 with %s names both causes and the console page', async (_name, message, code = null) => {
+	])('a 403 with %s names both causes and the console page', async (_name, message, code) => {
 		api.mock.injectFault({ route: 'create', kind: 'status', status: 403, code, message });
 		const result = await api.run(generateParameters());
 		expect(result.error?.httpCode).toBe('403');
