@@ -27,7 +27,7 @@ export class SeedreamApi implements ICredentialType {
 			required: true,
 			default: '',
 			description:
-				'Application token from the Ace Data Cloud console (https://platform.acedata.cloud), sent as a Bearer token',
+				'Application token from the Ace Data Cloud console (https://platform.acedata.cloud), sent as a Bearer token. The credential test is a free task lookup: it proves the token is valid for task lookups, not that the key may generate images (a key can be limited to some APIs, or be out of balance).',
 		},
 		{
 			displayName: 'Base URL',
@@ -49,7 +49,8 @@ export class SeedreamApi implements ICredentialType {
 		},
 	};
 
-	// Listing zero tasks is free, so testing the credential never costs credits.
+	// Listing zero tasks is free, so testing the credential never costs credits. It cannot show
+	// whether the key may generate: scoped keys can look up tasks without that permission.
 	test: ICredentialTestRequest = {
 		request: {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',

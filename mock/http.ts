@@ -13,12 +13,12 @@ export type Reply =
 
 /** How a fault replaces or damages an answer. */
 export type FaultKind =
-	/** An error envelope with this status (429, 5xx…), optionally with Retry-After. */
+	/** An error envelope with this status (429, 5xx…), optionally with Retry-After; `code: null` leaves the code out. */
 	| {
 			kind: 'status';
 			status: number;
 			retryAfter?: number | string;
-			code?: string;
+			code?: string | null;
 			message?: string;
 	  }
 	/** Destroys the socket before any byte of the answer. */
@@ -44,7 +44,10 @@ export function errorReply(error: HttpError): Reply {
 		headers: error.headers,
 		body: {
 			success: false,
-			error: { code: error.code, message: error.message },
+			error:
+				error.code === null
+					? { message: error.message }
+					: { code: error.code, message: error.message },
 			trace_id: randomUUID(),
 		},
 	};
@@ -114,10 +117,11 @@ export async function sendFault(
 ): Promise<void> {
 	switch (fault.kind) {
 		case 'status': {
-			const code = fault.code ?? codeForStatus(fault.status);
+			const code = fault.code === undefined ? codeForStatus(fault.status) : fault.code;
 			const headers: Record<string, string> =
 				fault.retryAfter === undefined ? {} : { 'retry-after': String(fault.retryAfter) };
-			const error = new HttpError(fault.status, code, fault.message ?? MESSAGES[code], headers);
+			const message = fault.message ?? (code === null ? `HTTP ${fault.status}` : MESSAGES[code]);
+			const error = new HttpError(fault.status, code, message, headers);
 			return send(res, errorReply(error));
 		}
 		case 'html':

@@ -50,6 +50,16 @@ export interface MockOptions {
 	validTokens?: string[];
 	/** Tokens with no balance left: 403 used_up. Default ['poor-token']. */
 	poorTokens?: string[];
+	/**
+	 * Scoped keys whose allowed APIs leave out generation: "task lookup does not grant permission to
+	 * submit a generation" (updates-2026-12). Task lookups (so the free credential test) succeed, a
+	 * create gets `scopeDenial`. Default ['lookup-only-token'].
+	 */
+	lookupOnlyTokens?: string[];
+	/** What a lookup-only key's create gets. Undocumented; default 403 `forbidden` (a platform code, contract §3). */
+	scopeDenial?: { status: number; code: string | null; message: string };
+	/** Keys past their expiry date: 401 token_expired on every call (contract §3). Default ['expired-token']. */
+	expiredTokens?: string[];
 	/** Every API call answers 429 too_many_requests while true. */
 	rateLimited?: boolean;
 	/** Time a sync generation (and a stream's first image) takes. Default 0. */
@@ -58,6 +68,20 @@ export interface MockOptions {
 	taskDurationMs?: PerRequest<number>;
 	/** Makes the generation fail as a whole. */
 	generationFailure?: PerRequest<MockFailure | undefined>;
+	/**
+	 * The generation "succeeds" with no image: `success: true, data: []` (updates-2026-12: "empty
+	 * terminal media is not success", so clients must treat it as a failure).
+	 */
+	emptySuccess?: PerRequest<boolean>;
+	/**
+	 * A `state` field on task records, which newer records may carry and which can be empty
+	 * (updates-2026-12). Undefined (default): no field. A function sees the record as it is stored.
+	 */
+	taskState?: string | ((record: TaskRecord) => string | undefined);
+	/** Pending records carry `response: {data: []}` without `success`: still pending (updates-2026-12). */
+	pendingResponse?: boolean;
+	/** Finished records lack `finished_at`/`elapsed`: an explicit failure is final even before it (updates-2026-12). */
+	omitFinishedAt?: boolean;
 	/** 0-based slots of an image set that fail with OutputImageSensitiveContentDetected. */
 	failImages?: PerRequest<number[]>;
 	/** Unknown task id: 200 `{}` (default) or 404 not_found. */
@@ -153,8 +177,10 @@ export interface TaskRecord {
 	/** Absent while pending. */
 	finished_at?: number;
 	elapsed?: number;
-	/** Absent while pending. */
+	/** Absent while pending (unless `pendingResponse`). */
 	response?: RequestBody;
+	/** Only with the `taskState` option. */
+	state?: string;
 }
 
 export interface CallbackDelivery {
@@ -313,6 +339,13 @@ const DEFAULT_OPTIONS: MockOptions = {
 	port: 0,
 	validTokens: ['test-token'],
 	poorTokens: ['poor-token'],
+	lookupOnlyTokens: ['lookup-only-token'],
+	scopeDenial: {
+		status: 403,
+		code: 'forbidden',
+		message: 'The token has no permission for this API.',
+	},
+	expiredTokens: ['expired-token'],
 	generationDelayMs: 0,
 	taskDurationMs: 0,
 	unknownTaskStatus: 200,
@@ -365,6 +398,8 @@ const imageCache = new ImageCache();
 interface Job {
 	record: TaskRecord;
 	plan: CreatePlan;
+	/** A pending record may already hold a `response` (see `pendingResponse`). */
+	finished: boolean;
 }
 
 class SeedreamMock implements MockServer {
@@ -413,7 +448,7 @@ class SeedreamMock implements MockServer {
 
 	completeTask(id: string): boolean {
 		const job = this.jobs.get(id);
-		if (!job || job.record.response) return false;
+		if (!job || job.finished) return false;
 		this.finishJob(job);
 		return true;
 	}
@@ -485,7 +520,7 @@ class SeedreamMock implements MockServer {
 		const api = req.method === 'POST' ? API_ROUTES.get(path) : undefined;
 		if (!api) return send(res, errorReply(new HttpError(404, 'no_api')));
 		const handle = async () => {
-			this.authenticate(req);
+			this.authenticate(req, api);
 			if (parsed.error) throw parsed.error;
 			return api === 'create' ? this.createImages(req, parsed.body) : this.queryTasks(parsed.body);
 		};
@@ -534,12 +569,18 @@ class SeedreamMock implements MockServer {
 		return fault;
 	}
 
-	private authenticate(req: IncomingMessage): void {
+	private authenticate(req: IncomingMessage, api: 'create' | 'task'): void {
 		const header = req.headers.authorization;
 		if (!header) throw new HttpError(400, 'no_token');
 		const token = header.replace(/^Bearer\s+/i, '').trim();
 		if (this.options.poorTokens?.includes(token)) throw new HttpError(403, 'used_up');
-		if (!this.options.validTokens?.includes(token)) throw new HttpError(401, 'invalid_token');
+		if (this.options.expiredTokens?.includes(token)) throw new HttpError(401, 'token_expired');
+		if (this.options.lookupOnlyTokens?.includes(token)) {
+			const denial = this.options.scopeDenial ?? DEFAULT_OPTIONS.scopeDenial!;
+			if (api === 'create') throw new HttpError(denial.status, denial.code, denial.message);
+		} else if (!this.options.validTokens?.includes(token)) {
+			throw new HttpError(401, 'invalid_token');
+		}
 		if (this.options.rateLimited) throw new HttpError(429, 'too_many_requests');
 	}
 
@@ -574,7 +615,9 @@ class SeedreamMock implements MockServer {
 		if (this.failureFor(body)) return send(res, this.resultReply(body, this.finishJob(job)));
 		res.writeHead(200, { 'content-type': 'application/x-ndjson' });
 		const data: RequestBody[] = [];
-		for (const [index, slot] of generationSlots(body, plan, this.options).entries()) {
+		// An empty success streams no image line, only the completion.
+		const slots = this.emptySuccessFor(body) ? [] : generationSlots(body, plan, this.options);
+		for (const [index, slot] of slots.entries()) {
 			if (index > 0) await sleep(this.options.streamLineDelayMs ?? 0);
 			if (res.destroyed) break;
 			const item = this.dataItem(slot, body);
@@ -607,6 +650,10 @@ class SeedreamMock implements MockServer {
 		return valueFor(this.options.generationFailure, body, undefined);
 	}
 
+	private emptySuccessFor(body: RequestBody): boolean {
+		return valueFor(this.options.emptySuccess, body, false);
+	}
+
 	// ---- Jobs and task records ----
 
 	/** Starts a paid job: from here on the real API would bill it. Sync jobs get a record too. */
@@ -625,7 +672,9 @@ class SeedreamMock implements MockServer {
 			trace_id: randomUUID(),
 			request: body,
 		};
-		const job = { record, plan };
+		if (this.options.pendingResponse) record.response = { data: [] };
+		const job = { record, plan, finished: false };
+		this.applyState(record);
 		this.jobs.set(record.id, job);
 		this.tasks.set(record.id, record);
 		return job;
@@ -634,9 +683,11 @@ class SeedreamMock implements MockServer {
 	/** Stores the job's result (given, for streams, or generated now) in its record; idempotent. */
 	private finishJob(job: Job, data?: RequestBody[]): RequestBody {
 		const { record, plan } = job;
-		if (record.response) return record.response;
+		if (job.finished && record.response) return record.response;
+		job.finished = true;
 		const body = record.request;
 		const failure = this.failureFor(body);
+		const empty = !failure && this.emptySuccessFor(body);
 		record.response = failure
 			? {
 					success: false,
@@ -646,14 +697,26 @@ class SeedreamMock implements MockServer {
 				}
 			: this.successBody(
 					job,
-					data ??
-						generationSlots(body, plan, this.options).map((slot) => this.dataItem(slot, body)),
+					empty
+						? []
+						: (data ??
+								generationSlots(body, plan, this.options).map((slot) => this.dataItem(slot, body))),
 				);
-		record.finished_at = Math.max(unixSeconds(), record.started_at);
-		record.elapsed = round3(record.finished_at - record.started_at);
+		if (!this.options.omitFinishedAt) {
+			record.finished_at = Math.max(unixSeconds(), record.started_at);
+			record.elapsed = round3(record.finished_at - record.started_at);
+		}
+		this.applyState(record);
 		if (typeof body.callback_url === 'string')
 			this.scheduleCallback(body.callback_url, record.response);
 		return record.response;
+	}
+
+	private applyState(record: TaskRecord): void {
+		const option = this.options.taskState;
+		const state = typeof option === 'function' ? option(record) : option;
+		if (state === undefined) delete record.state;
+		else record.state = state;
 	}
 
 	private successBody(job: Job, data: RequestBody[]): RequestBody {

@@ -1,5 +1,7 @@
 // Create-request validation of the mock API (contract §1.4, §1.5, §4) and its error envelope (§3).
-// Per-model facts come from the capability table only, so node and mock cannot drift.
+// Per-model facts come from the capability table, so node and mock cannot drift; the exception is
+// a rule learnt after the table (Pro's stricter body), written here from the contract notes so a
+// node that breaks it fails against the mock even if the table agrees with the node.
 import {
 	API_LIMITS,
 	findModel,
@@ -20,6 +22,7 @@ export const MESSAGES: Record<string, string> = {
 	no_token: 'No token specified for the request.',
 	invalid_token: 'The specified token is invalid or wrong.',
 	used_up: 'Your balance is not sufficient for current request, please buy more in Ace Data Cloud.',
+	token_expired: 'token expired.',
 	too_many_requests: 'You have exceeded the rate limit.',
 	no_api: 'API does not exist, please make sure url is correct.',
 	request_too_large: 'Request body is too large.',
@@ -28,11 +31,12 @@ export const MESSAGES: Record<string, string> = {
 	not_found: 'The task does not exist.',
 };
 
+/** `code: null` sends an envelope without a code, as an unexplained 403 can come (contract §3). */
 export class HttpError extends Error {
 	constructor(
 		readonly status: number,
-		readonly code: string,
-		message = MESSAGES[code] ?? code,
+		readonly code: string | null,
+		message = (code === null ? undefined : MESSAGES[code]) ?? code ?? `HTTP ${status}`,
 		readonly headers: Record<string, string> = {},
 	) {
 		super(message);
@@ -106,6 +110,19 @@ function checkPrompt(body: RequestBody, layerDecomposition: boolean): void {
 		throw bad('prompt must be a string');
 	const empty = typeof body.prompt !== 'string' || body.prompt.trim() === '';
 	if (empty && !layerDecomposition) throw bad('prompt is required');
+}
+
+/**
+ * Seedream 5.0 Pro answers 400 when `sequential_image_generation` or `stream` is in the body at all,
+ * even as "disabled" or false (updates-2026-12, third-party report). Other models take them.
+ */
+const PRO_MODEL_ID = 'doubao-seedream-5-0-pro-260628';
+const KEYS_PRO_REJECTS = ['sequential_image_generation', 'stream'];
+
+function checkProBody(body: RequestBody): void {
+	if (body.model !== PRO_MODEL_ID) return;
+	const present = KEYS_PRO_REJECTS.find((key) => Object.prototype.hasOwnProperty.call(body, key));
+	if (present) throw bad(`${present} is not supported for model ${PRO_MODEL_ID}`);
 }
 
 /** `seed` and `guidance_scale` left with the v3 models. */
@@ -272,6 +289,7 @@ function checkLayerDecomposition(
 /** Throws the HTTP 400 the API gives for an invalid create request; otherwise says what to produce. */
 export function validateCreate(body: RequestBody, options: ValidationOptions = {}): CreatePlan {
 	const model = checkModel(body, options);
+	checkProBody(body);
 	if (body.layer_decomposition !== undefined && typeof body.layer_decomposition !== 'boolean') {
 		throw bad('layer_decomposition must be a boolean');
 	}

@@ -873,3 +873,147 @@ describe('fault injection and the create counter', () => {
 		expect((await create({ model: V40, prompt: 'x' })).status).toBe(200);
 	});
 });
+
+describe('scoped and expired keys, unexplained 403s (updates-2026-12)', () => {
+	it('a lookup-only key passes the free credential test but its create gets 403 forbidden', async () => {
+		const token = 'lookup-only-token';
+		expect((await tasks({ action: 'retrieve_batch', ids: [] }, { token })).json).toEqual({
+			items: [],
+			count: 0,
+		});
+		expectError(
+			await create({ model: V40, prompt: 'x' }, { token }),
+			403,
+			'forbidden',
+			/no permission for this API/,
+		);
+		expect(mock.stats).toMatchObject({ creates: 1, createsRejected: 1, jobsCreated: 0 });
+	});
+
+	it('the scope denial is configurable, e.g. without a code', async () => {
+		mock.setOptions({ scopeDenial: { status: 403, code: null, message: 'Forbidden' } });
+		const answer = await create({ model: V40, prompt: 'x' }, { token: 'lookup-only-token' });
+		expect(answer.status).toBe(403);
+		expect(answer.json.error).toEqual({ message: 'Forbidden' });
+	});
+
+	it('an expired key gets 401 token_expired on both endpoints', async () => {
+		const token = 'expired-token';
+		expectError(
+			await create({ model: V40, prompt: 'x' }, { token }),
+			401,
+			'token_expired',
+			'token expired.',
+		);
+		expectError(
+			await tasks({ action: 'retrieve_batch', ids: [] }, { token }),
+			401,
+			'token_expired',
+		);
+	});
+
+	it('an injected status with code null sends an envelope without a code', async () => {
+		mock.injectFault({ route: 'create', kind: 'status', status: 403, code: null });
+		const answer = await create({ model: V40, prompt: 'x' });
+		expect(answer.status).toBe(403);
+		expect(answer.json).toEqual({
+			success: false,
+			error: { message: 'HTTP 403' },
+			trace_id: expect.any(String),
+		});
+		expect(mock.stats.jobsCreated).toBe(0);
+	});
+});
+
+describe("Pro's stricter body (updates-2026-12)", () => {
+	it.each([
+		[
+			'sequential_image_generation "disabled"',
+			{ sequential_image_generation: 'disabled' },
+			'sequential_image_generation',
+		],
+		['stream false', { stream: false }, 'stream'],
+	])('Pro rejects %s with 400: the key must be absent', async (_name, extra, key) => {
+		expectError(
+			await create({ model: PRO, prompt: 'x', size: '1K', ...extra }),
+			400,
+			'bad_request',
+			`${key} is not supported for model ${PRO}`,
+		);
+	});
+
+	it.each([LITE, V45, V40])('%s still takes the keys with their off values', async (model) => {
+		const answer = await create({
+			model,
+			prompt: 'x',
+			sequential_image_generation: 'disabled',
+			stream: false,
+		});
+		expect(answer.status).toBe(200);
+	});
+});
+
+describe('task records: state, early responses, empty results (updates-2026-12)', () => {
+	it('carries a state field when asked, also an empty one, set again when the task finishes', async () => {
+		mock.setOptions({
+			taskState: (record) => (record.response ? '' : 'processing'),
+			taskDurationMs: 60_000,
+		});
+		const { task_id: id } = (await create({ model: V40, prompt: 'x', async: true })).json;
+		expect((await tasks({ id })).json.state).toBe('processing');
+		mock.completeTask(id);
+		const finished = (await tasks({ action: 'retrieve_batch', ids: [id] })).json.items[0];
+		expect(finished.state).toBe('');
+		expect(finished.response.success).toBe(true);
+		mock.setOptions({ taskState: undefined });
+		const other = (await create({ model: V40, prompt: 'x', async: true })).json.task_id;
+		expect((await tasks({ id: other })).json).not.toHaveProperty('state');
+	});
+
+	it('pending records can carry a response without success', async () => {
+		mock.setOptions({ pendingResponse: true, taskDurationMs: 60_000 });
+		const { task_id: id } = (await create({ model: V40, prompt: 'x', async: true })).json;
+		const pending = (await tasks({ id })).json;
+		expect(pending.response).toEqual({ data: [] });
+		expect(pending).not.toHaveProperty('finished_at');
+		expect(mock.completeTask(id)).toBe(true);
+		expect(mock.completeTask(id)).toBe(false);
+		expect((await tasks({ id })).json.response.success).toBe(true);
+	});
+
+	it('a failure can be final before finished_at', async () => {
+		mock.setOptions({
+			omitFinishedAt: true,
+			generationFailure: { code: 'api_error', message: 'failed' },
+		});
+		const { task_id: id } = (await create({ model: V40, prompt: 'x', async: true })).json;
+		await sleep(30);
+		const record = (await tasks({ id })).json;
+		expect(record.response.success).toBe(false);
+		expect(record).not.toHaveProperty('finished_at');
+		expect(record).not.toHaveProperty('elapsed');
+	});
+
+	it('an empty success is success: true with no image, sync, async and streamed alike', async () => {
+		mock.setOptions({ emptySuccess: true });
+		const sync = await create({ model: V40, prompt: 'x' });
+		expect(sync.status).toBe(200);
+		expect(sync.json).toMatchObject({ success: true, task_id: expect.any(String), data: [] });
+		const { task_id: id } = (await create({ model: V40, prompt: 'x', async: true })).json;
+		await sleep(30);
+		const record = (await tasks({ id })).json;
+		expect(record.response).toMatchObject({ success: true, task_id: id, data: [] });
+		expect(record.finished_at).toEqual(expect.any(Number));
+		const stream = await create(
+			{ model: V40, prompt: 'x', stream: true },
+			{ accept: 'application/x-ndjson' },
+		);
+		expect(
+			stream.text
+				.trim()
+				.split('\n')
+				.map((line) => JSON.parse(line).type),
+		).toEqual(['image_generation.completed']);
+		expect(mock.stats.downloads).toBe(0);
+	});
+});

@@ -611,3 +611,120 @@ describe('task outcomes', () => {
 		},
 	);
 });
+
+describe('keys, task states and Pro (issue 15: what the newer API tells us)', () => {
+	const CONSOLE = 'https://platform.acedata.cloud';
+
+	row('create: 403 used_up (balance)', async () => {
+		api.mock.setOptions({ poorTokens: [TOKEN] });
+		const result = await run(lighthouseJob('sync'));
+		expect(result.error?.message).toContain('[used_up]');
+		expect(result.error?.description).toMatch(/balance is too low/);
+		expect(result.error?.description).not.toMatch(/not allowed to use/);
+		expect(api.mock.stats).toMatchObject({ creates: 1, jobsCreated: 0 });
+		return { outcome: 'error "balance too low", top-up link', taskId: TASK_ID.noJob };
+	});
+
+	row('create: 403 forbidden, key without permission to generate', async () => {
+		api.mock.setOptions({ lookupOnlyTokens: [TOKEN] });
+		// The key can look tasks up, which is all the credential test does.
+		const lookup = await run({ resource: 'task', operation: 'getMany', taskIds: randomUUID() });
+		expect(lookup.error).toBeUndefined();
+		const result = await run(lighthouseJob('submitOnly'));
+		expect(result.error?.message).toContain('[forbidden]');
+		expect(result.error?.description).toMatch(/not allowed to use the Seedream Images API/);
+		expect(result.error?.description).toMatch(/credential test does not settle this/);
+		expect(result.error?.description).toContain(CONSOLE);
+		expect(api.mock.stats).toMatchObject({ creates: 1, jobsCreated: 0 });
+		return {
+			outcome: 'error "key not allowed" (lookups still work), console link',
+			taskId: TASK_ID.noJob,
+		};
+	});
+
+	row('create: 401 token_expired', async () => {
+		api.mock.setOptions({ expiredTokens: [TOKEN] });
+		const result = await run(lighthouseJob('sync'));
+		expect(result.error?.message).toContain('[token_expired]');
+		expect(result.error?.description).toMatch(/key has expired/);
+		expect(api.mock.stats).toMatchObject({ creates: 1, jobsCreated: 0 });
+		return { outcome: 'error "key has expired", console link', taskId: TASK_ID.noJob };
+	});
+
+	row('create: 403 without an error code', async () => {
+		api.mock.injectFault({
+			route: 'create',
+			kind: 'status',
+			status: 403,
+			code: null,
+			message: 'Forbidden',
+		});
+		const result = await run(lighthouseJob('sync'));
+		expect(result.error?.message).not.toContain('used_up');
+		expect(result.error?.description).toMatch(
+			/balance is too low.*not allowed to use the Seedream Images API/s,
+		);
+		expect(result.error?.description).toContain(CONSOLE);
+		expect(api.mock.stats).toMatchObject({ creates: 1, jobsCreated: 0 });
+		return {
+			outcome: 'error names both causes (balance, key scope) + console',
+			taskId: TASK_ID.noJob,
+		};
+	});
+
+	row('task: success: true with no image, 2 runs: poll, Get', async () => {
+		api.mock.setOptions({ emptySuccess: true });
+		const polled = await run(lighthouseJob('pollUntilDone'));
+		const taskId = onlyJobId();
+		expect(polled.error?.message).toMatch(/^Seedream task returned no image/);
+		expect(polled.error?.description).toContain(`Task id: ${taskId}`);
+		const got = await run({ resource: 'task', operation: 'get', taskId });
+		expect(got.items[0][0].json).toMatchObject({ task_id: taskId, status: 'failed', images: [] });
+		expect(api.mock.stats).toMatchObject({ creates: 1, jobsCreated: 1 });
+		return { outcome: 'error "returned no image"; Get: status failed', taskId: TASK_ID.both };
+	});
+
+	row('task: success: false, empty state, no finished_at', async () => {
+		api.mock.setOptions({
+			taskState: '',
+			omitFinishedAt: true,
+			generationFailure: { code: 'api_error', message: 'Upstream failed.' },
+		});
+		const started = Date.now();
+		const result = await run(lighthouseJob('pollUntilDone'));
+		expect(Date.now() - started).toBeLessThan(5000);
+		expect(result.error?.message).toBe('Seedream task failed: Upstream failed.');
+		expect(result.error?.description).toContain(`Task id: ${onlyJobId()}`);
+		return { outcome: 'failed at once with the API reason (no wait)', taskId: TASK_ID.error };
+	});
+
+	row('task: response without success, state "succeeded"', async () => {
+		api.mock.setOptions({
+			pendingResponse: true,
+			taskState: (record) => (record.response?.success === undefined ? 'succeeded' : ''),
+			taskDurationMs: 60_000,
+		});
+		const result = await run(lighthouseJob('pollUntilDone', { maxWaitMinutes: 0.01 }));
+		expect(result.error).toBeUndefined();
+		expect(result.items[0][0].json).toMatchObject({
+			task_id: onlyJobId(),
+			status: 'pending',
+			timed_out: true,
+		});
+		expect(api.mock.stats.downloads).toBe(0);
+		return {
+			outcome: 'still pending (kept as pending at Max Wait), nothing fetched',
+			taskId: TASK_ID.output,
+		};
+	});
+
+	row('create: 5.0 Pro (400 if sequential_image_generation or stream is sent)', async () => {
+		const result = await run({ ...lighthouseJob('sync'), model: 'doubao-seedream-5-0-pro-260628' });
+		expect(result.error).toBeUndefined();
+		const body = api.mock.requests.find((request) => request.path === '/seedream/images')!.body;
+		expect(Object.keys(body as object)).not.toContain('stream');
+		expect(Object.keys(body as object)).not.toContain('sequential_image_generation');
+		expect(api.mock.stats).toMatchObject({ creates: 1, jobsCreated: 1 });
+		return { outcome: 'body without either key, image delivered', taskId: TASK_ID.output };
+	});
+});

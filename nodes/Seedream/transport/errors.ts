@@ -3,6 +3,20 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { RequestKind } from './retry';
 
+const CONSOLE_URL = 'https://platform.acedata.cloud';
+
+// Keys can be limited to some APIs, and "task lookup does not grant permission to submit a
+// generation" (updates-2026-12), so the free credential test proves little for a generate call.
+const KEY_SCOPE_HINT = `This key is probably not allowed to use the Seedream Images API: Ace Data Cloud keys can be limited to some APIs. Allow it for the key, or use a key that has it, at ${CONSOLE_URL}.`;
+
+const KEY_LIMIT_HINT = `The key has reached its usage limit (Ace Data Cloud keys can carry one). Raise the limit or use another key at ${CONSOLE_URL}.`;
+
+/** A 403 the API did not explain: the two usual causes, both checked on the same console page. */
+const UNEXPLAINED_403_HINT = `Ace Data Cloud refused the request (HTTP 403) without saying why. The usual causes: the balance is too low for this request, or the key is not allowed to use the Seedream Images API (keys can be limited to some APIs, and can expire or reach a usage limit). Check both at ${CONSOLE_URL}.`;
+
+const CREDENTIAL_TEST_NOTE =
+	'A passing credential test does not settle this: it only looks up tasks (free), which a key may be allowed to do without being allowed to generate.';
+
 /** How to fix each error code of the Ace Data Cloud envelope (API contract §3). */
 const FIX_HINTS: Record<string, string> = {
 	no_token:
@@ -10,11 +24,12 @@ const FIX_HINTS: Record<string, string> = {
 	invalid_token:
 		'The token was rejected. Copy the token again from the Ace Data Cloud console into the Seedream API credential.',
 	token_expired:
-		'The token has expired. Create a new one in the Ace Data Cloud console and update the credential.',
+		'The key has expired (Ace Data Cloud keys can carry an expiry date). Create a new one at https://platform.acedata.cloud and paste it into the Seedream API credential.',
 	token_mismatched:
-		'The token is not valid for the Seedream API. Use a token of an application subscribed to Seedream.',
+		'The token is not valid for the Seedream API. Use a token of an application subscribed to Seedream, or allow the Seedream APIs for this key at https://platform.acedata.cloud.',
 	used_up:
 		'The Ace Data Cloud balance is too low for this request. Top up at https://platform.acedata.cloud and run again.',
+	forbidden: KEY_SCOPE_HINT,
 	disabled: 'Ace Data Cloud disabled this application. Contact their support.',
 	too_many_requests:
 		'Ace Data Cloud is rate limiting this token. Lower the Concurrency option or spread the items over time.',
@@ -65,14 +80,51 @@ export function readErrorEnvelope(body: unknown): {
 	return { traceId };
 }
 
+/**
+ * The code a status implies when the body has none. Not 403: the API sends it for a low balance
+ * (`used_up`) and for keys that lack permission alike, so only the body can tell them apart.
+ */
 function statusFallbackCode(status: number): string | undefined {
 	if (status === 401) return 'invalid_token';
-	if (status === 403) return 'used_up';
 	if (status === 404) return 'no_api';
 	if (status === 413) return 'request_too_large';
 	if (status === 429) return 'too_many_requests';
 	if (status >= 500) return 'api_error';
 	return undefined;
+}
+
+type AccessProblem = 'balance' | 'scope' | 'expired' | 'keyLimit' | 'unexplained';
+
+const ACCESS_HINTS: Record<AccessProblem, string> = {
+	balance: FIX_HINTS.used_up,
+	scope: KEY_SCOPE_HINT,
+	expired: FIX_HINTS.token_expired,
+	keyLimit: KEY_LIMIT_HINT,
+	unexplained: UNEXPLAINED_403_HINT,
+};
+
+/**
+ * What a 401/403 most likely means, from what the API sent: a documented code first, then the
+ * words of its message (codes for scoped keys are not documented), else unexplained for a 403.
+ * Undefined when the code's own hint says it all, or for other statuses.
+ */
+function accessProblem(
+	status: number,
+	code: string | undefined,
+	message: string | undefined,
+): AccessProblem | undefined {
+	if (status !== 401 && status !== 403) return undefined;
+	if (code === 'used_up') return 'balance';
+	if (code === 'token_expired') return 'expired';
+	if (code === 'forbidden') return 'scope';
+	if (code && FIX_HINTS[code]) return undefined;
+	const text = message ?? '';
+	if (/balance|insufficient|top ?up|recharge/i.test(text)) return 'balance';
+	if (/expired?/i.test(text)) return 'expired';
+	if (/usage limit|quota/i.test(text)) return 'keyLimit';
+	// Not "forbidden" or "access denied": a 403's reason phrase, they say nothing about the cause.
+	if (/permission|scope|not allowed|not permitted|allowed apis?/i.test(text)) return 'scope';
+	return status === 403 ? 'unexplained' : undefined;
 }
 
 export function mayHaveStartedJobHint(traceId?: string): string {
@@ -91,7 +143,10 @@ export function buildApiError(node: INode, details: ApiErrorDetails): NodeApiErr
 		(details.rawBody !== undefined
 			? `The API answered HTTP ${details.status} with a non-JSON body (often a proxy or gateway page)`
 			: `The API answered HTTP ${details.status}`);
-	const hints = [code ? FIX_HINTS[code] : undefined];
+	const access = accessProblem(details.status, details.code, details.message);
+	const hints = [access ? ACCESS_HINTS[access] : code ? FIX_HINTS[code] : undefined];
+	if (details.kind === 'create' && (access === 'scope' || access === 'unexplained'))
+		hints.push(CREDENTIAL_TEST_NOTE);
 	const maybeStarted =
 		details.kind === 'create' && (details.status >= 500 || details.rawBody !== undefined);
 	if (maybeStarted) hints.push(mayHaveStartedJobHint(details.traceId));

@@ -1,8 +1,10 @@
-import type { INode, INodeParameters, INodeProperties } from 'n8n-workflow';
+import type { IExecuteFunctions, INode, INodeParameters, INodeProperties } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
+import { readOutputSettings } from '../../../nodes/Seedream/actions/image/common.description';
 import {
 	CUSTOM_MODEL,
+	GENERIC_CAPABILITIES,
 	MODELS,
 	OPTION_FEATURES,
 	supports,
@@ -115,5 +117,80 @@ describe('node description follows the capability table', () => {
 		const size = visibleTopLevel(values, 'size');
 		expect(size).toHaveLength(1);
 		expect(size[0].type).toBe('string');
+	});
+});
+
+describe('Custom Model ID: the broadest fields, and the API has the last word', () => {
+	const current = MODELS.filter((model) => !model.legacy);
+	const union = <T>(pick: (model: ModelCapabilities) => T[]) => [...new Set(current.flatMap(pick))];
+
+	it('its generic capabilities cover every current model', () => {
+		expect(GENERIC_CAPABILITIES.sizePresets).toEqual(expect.arrayContaining(union((model) => model.sizePresets)));
+		expect(GENERIC_CAPABILITIES.features).toEqual(
+			expect.arrayContaining(union((model) => model.features.filter((feature) => feature !== 'seed' && feature !== 'guidanceScale'))),
+		);
+		expect(GENERIC_CAPABILITIES.optimizePromptModes).toEqual(expect.arrayContaining(union((model) => model.optimizePromptModes)));
+		expect(GENERIC_CAPABILITIES.layerDecompositionSizes).toEqual(
+			expect.arrayContaining(union((model) => model.layerDecompositionSizes)),
+		);
+		expect(GENERIC_CAPABILITIES.maxReferenceImages).toBe(Math.max(...current.map((model) => model.maxReferenceImages)));
+		expect(GENERIC_CAPABILITIES.pixelRange.min).toBeLessThanOrEqual(Math.min(...current.map((model) => model.pixelRange.min)));
+		expect(GENERIC_CAPABILITIES.pixelRange.max).toBeGreaterThanOrEqual(Math.max(...current.map((model) => model.pixelRange.max)));
+	});
+
+	it.each(['generate', 'edit'])('%s shows every option a current model has, with every prompt optimization mode', (operation) => {
+		const values = { resource: 'image', operation, mode: 'sync', model: CUSTOM_MODEL };
+		for (const [option, feature] of Object.entries(OPTION_FEATURES)) {
+			const applies = !OPERATION_ONLY[option] || OPERATION_ONLY[option].includes(operation);
+			const shown = visibleOptions(values, option).length > 0;
+			expect({ option, shown }).toEqual({ option, shown: applies && supports(GENERIC_CAPABILITIES, feature) });
+		}
+		const modes = visibleOptions(values, 'optimizePromptMode').flatMap((property) =>
+			(property.options ?? []).map((option) => (option as { value: string }).value),
+		);
+		expect(modes.sort()).toEqual(union((model) => model.optimizePromptModes).sort());
+	});
+
+	it('its size field names every preset and takes WxH', () => {
+		const [size] = visibleTopLevel({ ...{ resource: 'image', operation: 'generate' }, model: CUSTOM_MODEL }, 'size');
+		for (const preset of union((model) => model.sizePresets)) expect(size.description).toContain(preset);
+		expect(size.description).toMatch(/WIDTHxHEIGHT/);
+	});
+
+	it('its hint says the API decides and links the model list', () => {
+		const [field] = visibleTopLevel({ resource: 'image', operation: 'generate', model: CUSTOM_MODEL }, 'customModelId');
+		expect(field.description).toMatch(/the API has the last word/i);
+		expect(field.description).toContain('https://platform.acedata.cloud/documents');
+	});
+
+	it('nothing is invented for models Ace Data Cloud does not list (5.0 Flash, 5.5)', () => {
+		const ids = MODELS.flatMap((model) => [model.id, ...model.alternateIds, ...model.aliases]);
+		expect(ids.filter((id) => /flash|5-5|5\.5/i.test(id))).toEqual([]);
+	});
+});
+
+describe('sync timeout fits Seedream 5.0 Pro (110–130 s per image)', () => {
+	const timeout = () => {
+		const options = description.properties
+			.filter((property) => property.name === 'options')
+			.flatMap((property) => (property.options ?? []) as INodeProperties[]);
+		return options.find((option) => option.name === 'timeoutSeconds')!;
+	};
+
+	it('Request Timeout defaults to at least 240 s and its hint names Pro', () => {
+		expect(Number(timeout().default)).toBeGreaterThanOrEqual(240);
+		expect(timeout().description).toMatch(/5\.0 Pro/);
+		expect(timeout().description).toMatch(/240/);
+	});
+
+	it('without the option the one-call request waits at least 240 s', () => {
+		const context = { getNode: () => node } as unknown as IExecuteFunctions;
+		expect(readOutputSettings(context, {}).downloadTimeoutMs).toBeGreaterThanOrEqual(240_000);
+	});
+
+	it('the one-call mode hint names Pro', () => {
+		const [mode] = visibleTopLevel({ resource: 'image', operation: 'generate' }, 'mode');
+		const sync = (mode.options ?? []).find((option) => (option as { value: string }).value === 'sync') as { description: string };
+		expect(sync.description).toMatch(/5\.0 Pro/);
 	});
 });

@@ -5,7 +5,7 @@ import type {
 	IWebhookFunctions,
 	IWebhookResponseData,
 } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
 import { API_LIMITS, resolveModel } from '../../capabilities';
 import {
@@ -22,7 +22,7 @@ import {
 	TASK_IDS_KEY,
 } from '../../helpers/callback';
 import { imagesToItems, readGenerationResult } from '../../helpers/output';
-import { deriveTaskState, type TaskState } from '../../helpers/task';
+import { deriveTaskState, taskFailedError, type TaskState } from '../../helpers/task';
 import { seedreamApiRequest } from '../../transport/request';
 import { pause } from '../../transport/retry';
 import { readOutputSettings } from './common.description';
@@ -255,23 +255,10 @@ async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponse
 		}
 		const state = states.get(id)!;
 		if (state.status === 'failed') {
-			const error = (state.response?.error ?? {}) as IDataObject;
-			errorItem(
-				new NodeApiError(
-					this.getNode(),
-					{
-						task_id: id,
-						code: (error.code as string) ?? null,
-						message: (error.message as string) ?? null,
-					},
-					{
-						message: `Seedream task failed: ${String(error.message ?? error.code ?? 'no reason given')}`,
-						description: `Task id: ${id}. The API reported the failure; failed tasks are not billed upstream.`,
-						itemIndex,
-					},
-				),
-				{ status: 'failed', code: (error.code as string) ?? null },
-			);
+			errorItem(taskFailedError(this.getNode(), state, itemIndex), {
+				status: 'failed',
+				code: state.failure?.code ?? null,
+			});
 			continue;
 		}
 		const request = (state.record?.request ?? {}) as IDataObject;

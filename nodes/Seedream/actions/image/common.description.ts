@@ -112,7 +112,7 @@ export const commonImageOptions: INodeProperties[] = [
 		typeOptions: { minValue: 5 },
 		default: 300,
 		description:
-			'How long to wait for the API to answer. Sync generation usually takes 20 seconds to 2 minutes.',
+			'How long to wait for each API answer. A one-call generation usually takes 20 seconds to 2 minutes; Seedream 5.0 Pro takes about 2 minutes per image, so keep at least 240 seconds for it.',
 	},
 	{
 		displayName: 'Response Format',

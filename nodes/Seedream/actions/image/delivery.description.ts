@@ -12,7 +12,8 @@ const DELIVERY_MODE_OPTIONS: Array<{ name: string; value: DeliveryMode; descript
 	{
 		name: 'Wait for Result (One Call)',
 		value: 'sync',
-		description: 'One request per item that returns when the images exist (about 20 s to 2 min)',
+		description:
+			'One request per item that returns when the images exist (about 20 s to 2 min; Seedream 5.0 Pro about 2 min per image)',
 	},
 	{
 		name: 'Submit and Poll Until Done',

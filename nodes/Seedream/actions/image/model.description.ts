@@ -90,7 +90,7 @@ export function modelSelectorProperties(
 			// empty required field would then block the whole workflow. The node checks it per item.
 			placeholder: 'e.g. doubao-seedream-5-0-lite-260128',
 			description:
-				'Full model ID as listed by Ace Data Cloud. Only generic checks are applied before sending; the API validates the rest.',
+				'Full model ID as Ace Data Cloud lists it (https://platform.acedata.cloud/documents), e.g. for a model released after this node version. Every size and option is offered and only generic checks run before sending: the API has the last word and rejects what the model does not support.',
 			displayOptions: { show: { model: [CUSTOM_MODEL] } },
 		},
 		...legacyNotices,

@@ -27,7 +27,7 @@ import {
 	isToolNode,
 	toolOutputSettings,
 } from '../../helpers/tool';
-import type { TaskState } from '../../helpers/task';
+import { taskFailedError } from '../../helpers/task';
 import { limitDownloads } from '../../transport/download';
 import { readNdjson } from '../../transport/ndjson';
 import { seedreamApiRequest } from '../../transport/request';
@@ -197,27 +197,6 @@ async function runStreaming(
 	);
 }
 
-function taskFailure(
-	context: IExecuteFunctions,
-	itemIndex: number,
-	state: TaskState,
-): NodeApiError {
-	const error = (state.response?.error ?? {}) as IDataObject;
-	return new NodeApiError(
-		context.getNode(),
-		{
-			task_id: state.taskId,
-			code: (error.code as string) ?? null,
-			message: (error.message as string) ?? null,
-		},
-		{
-			message: `Seedream task failed: ${String(error.message ?? error.code ?? 'no reason given')}`,
-			description: `Task id: ${state.taskId}. The API reported the failure; failed tasks are not billed upstream.`,
-			itemIndex,
-		},
-	);
-}
-
 function pendingItem(
 	job: PreparedJob,
 	taskId: string,
@@ -331,7 +310,7 @@ export async function runImageOperation(
 					const { job } = byTask.get(state.taskId)!;
 					if (state.status === 'failed') {
 						results[job.itemIndex] = new ItemFailure(
-							taskFailure(this, job.itemIndex, state),
+							taskFailedError(this.getNode(), state, job.itemIndex),
 							state.taskId,
 						);
 						return;

@@ -45,3 +45,49 @@ describe('task state is derived from the record (there is no status field)', () 
 		expect(state.response?.data).toHaveLength(1);
 	});
 });
+
+describe('task state rules of the newer API (updates-2026-12)', () => {
+	const image = { image_url: 'https://x/y.jpg', size: '2048x2048' };
+
+	it('success: false is failed even with an empty state and no finished_at', () => {
+		const state = deriveTaskState('t1', { ...record, state: '', response: { success: false } });
+		expect(state.status).toBe('failed');
+		expect(summarizeTask(state).error).toEqual({ code: null, message: null });
+	});
+
+	it('a response without success is pending, whatever state says', () => {
+		for (const state of ['', 'succeeded', 'failed', undefined]) {
+			expect(deriveTaskState('t1', { ...record, state, response: { data: [] } }).status).toBe('pending');
+			expect(deriveTaskState('t1', { ...record, state, response: { data: [image] } }).status).toBe('pending');
+		}
+	});
+
+	it('state never overrides a final response', () => {
+		const done = { ...record, state: 'processing', response: { success: true, data: [image] } };
+		expect(deriveTaskState('t1', done).status).toBe('succeeded');
+	});
+
+	it('success: true with no image is failed, with why', () => {
+		for (const data of [[], undefined, {}, [{ prompt: 'cat' }]]) {
+			const state = deriveTaskState('t1', { ...record, response: { success: true, data } });
+			expect(state.status).toBe('failed');
+			expect(summarizeTask(state).error).toEqual({ code: null, message: 'The task finished with success: true but no image' });
+		}
+	});
+
+	it('success: true whose every slot failed is failed with the first slot error', () => {
+		const error = { code: 'OutputImageSensitiveContentDetected', message: 'Sensitive output.' };
+		const state = deriveTaskState('t1', { ...record, response: { success: true, data: [{ error }, { error }] } });
+		expect(state.status).toBe('failed');
+		expect(summarizeTask(state)).toMatchObject({ error, images: [{ error }, { error }] });
+	});
+
+	it('one image, as a URL or base64, among failed slots is success', () => {
+		const failedSlot = { error: { code: 'x', message: 'y' } };
+		for (const slot of [image, { b64_json: 'AAAA' }]) {
+			const state = deriveTaskState('t1', { ...record, response: { success: true, data: [failedSlot, slot] } });
+			expect(state.status).toBe('succeeded');
+			expect(summarizeTask(state).error).toBeNull();
+		}
+	});
+});
