@@ -253,7 +253,8 @@ describe('the Seedream node in the n8n 2.41.1 editor (Chromium)', () => {
 	it.each([
 		['aliasExpression', '{{ "doubao-seedream-4.5" }}'],
 		['rowExpression', '{{ $json.model }}'],
-	] as const)('Model as an expression (%s, %s): no issue, Size stays, the node can run', async (workflow, _expression) => {
+	] as const)('Model as an expression (%s, %s): no issue, Size stays, the node can run', async (workflow, expression) => {
+		expect((WORKFLOWS[workflow].nodes[1].parameters as { model?: string }).model).toBe(`=${expression}`);
 		const page = await openSeedream(workflow);
 		const text = await panelText(page);
 		expect(text).not.toMatch(/is not supported|is required/);

@@ -111,18 +111,21 @@ function rangeHint(model: ModelCapabilities): string {
  */
 export function sizeProperties(): INodeProperties[] {
 	const withPresets = MODELS.filter((model) => model.sizePresets.length > 0);
-	const presetSelectors: INodeProperties[] = withPresets.map((model) => ({
-		displayName: 'Size',
-		name: 'size',
-		type: 'options',
-		options: [
-			...model.sizePresets.map((preset) => ({ name: preset, value: preset })),
-			{ name: 'Custom Width and Height', value: 'custom' },
-		],
-		default: model.defaultSize,
-		description: `Resolution preset: ${model.sizePresets.join(', ')}, or custom for exact pixels (then set Width x Height). The aspect ratio comes from the prompt.`,
-		displayOptions: { show: { model: selectableIds(model) } },
-	}));
+	const presetSelectors: INodeProperties[] = withPresets.map((model) => {
+		const defaultSize = model.defaultSize;
+		return {
+			displayName: 'Size',
+			name: 'size',
+			type: 'options',
+			options: [
+				...model.sizePresets.map((preset) => ({ name: preset, value: preset })),
+				{ name: 'Custom Width and Height', value: 'custom' },
+			],
+			default: defaultSize,
+			description: `Resolution preset: ${model.sizePresets.join(', ')}, or custom for exact pixels (then set Width x Height). The aspect ratio comes from the prompt.`,
+			displayOptions: { show: { model: selectableIds(model) } },
+		};
+	});
 	// A model switch keeps the Size; say so when the new model has no such preset.
 	const allPresets = [...new Set(MODELS.flatMap((model) => model.sizePresets))];
 	const presetNotices: INodeProperties[] = withPresets
@@ -139,21 +142,24 @@ export function sizeProperties(): INodeProperties[] {
 				},
 			},
 		}));
-	const customSizeFields: INodeProperties[] = MODELS.map((model) => ({
-		displayName: model.sizePresets.length ? 'Width x Height' : 'Size',
-		name: 'customSize',
-		type: 'string',
-		default: model.sizePresets.length ? '2048x2048' : model.defaultSize,
-		placeholder: `e.g. ${model.defaultSize.includes('x') ? model.defaultSize : '2048x2048'}`,
-		description:
-			'Exact output size in pixels as WIDTHxHEIGHT, e.g. 2048x2048 (1:1) or 2560x1440 (16:9)',
-		hint: rangeHint(model),
-		displayOptions: {
-			show: model.sizePresets.length
-				? { model: selectableIds(model), size: ['custom'] }
-				: { model: selectableIds(model) },
-		},
-	}));
+	const customSizeFields: INodeProperties[] = MODELS.map((model) => {
+		const defaultSize = model.sizePresets.length ? '2048x2048' : model.defaultSize;
+		return {
+			displayName: model.sizePresets.length ? 'Width x Height' : 'Size',
+			name: 'customSize',
+			type: 'string',
+			default: defaultSize,
+			placeholder: `e.g. ${model.defaultSize.includes('x') ? model.defaultSize : '2048x2048'}`,
+			description:
+				'Exact output size in pixels as WIDTHxHEIGHT, e.g. 2048x2048 (1:1) or 2560x1440 (16:9)',
+			hint: rangeHint(model),
+			displayOptions: {
+				show: model.sizePresets.length
+					? { model: selectableIds(model), size: ['custom'] }
+					: { model: selectableIds(model) },
+			},
+		};
+	});
 	return [
 		...presetSelectors,
 		...presetNotices,
