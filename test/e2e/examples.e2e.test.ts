@@ -157,14 +157,21 @@ describe.each(LINES)('example workflows in a real n8n %s.x', (wanted) => {
 		const workflow = loadExample('sheet-driven-batch.json');
 		const rows = workflow.nodes.find((node) => node.name === 'Sheet Rows')!;
 		rows.parameters.jsCode = String(rows.parameters.jsCode).replace('"size": "2560x1440"', '"size": "4K"');
-		const result = await runtime.runWorkflow({
-			workflow,
-			credentials: [{ id: 'seedreamDemoCred1', name: 'Seedream API', type: 'seedreamApi', data: { apiToken: 'test-token', baseUrl: mock.url } }],
-			env: { N8N_RESTRICT_FILE_ACCESS_TO: `${outDir};${examplesDir}` },
-			line,
-		});
-		const error = runtime.runError(result.run);
-		expect(`${error?.message} ${error?.description ?? ''}`).toMatch(/"Size" value "4K".*doubao-seedream-5-0-pro-260628/s);
+		// n8n execute may exit non-zero for a failed run; either way the node's error must be there.
+		let failure: string;
+		try {
+			const result = await runtime.runWorkflow({
+				workflow,
+				credentials: [{ id: 'seedreamDemoCred1', name: 'Seedream API', type: 'seedreamApi', data: { apiToken: 'test-token', baseUrl: mock.url } }],
+				env: { N8N_RESTRICT_FILE_ACCESS_TO: `${outDir};${examplesDir}` },
+				line,
+			});
+			const error = runtime.runError(result.run);
+			failure = `${error?.message} ${error?.description ?? ''}`;
+		} catch (error) {
+			failure = (error as Error).message;
+		}
+		expect(failure).toMatch(/"Size" value "4K".*doubao-seedream-5-0-pro-260628/s);
 		expect(mock.stats.requests).toBe(0);
 	});
 
