@@ -372,6 +372,10 @@ describe.each(LINES)('callbacks in a real n8n %s.x server', (wanted) => {
 		expect(mock.stats.jobsCreated).toBe(2);
 		// Both tasks finish together, so both callbacks may find everything done and race to resume:
 		// n8n lets one resume and refuses the other (ExecutionAlreadyResumingError, an error status).
+		// The refused one may still be in flight when the execution is already done: wait for its answer.
+		await waitFor('every callback answered', async () =>
+			mock.callbacks.length >= 2 && mock.callbacks.every((delivery) => delivery.status !== undefined) ? true : undefined,
+		);
 		const statuses = mock.callbacks.map((delivery) => delivery.status);
 		expect(statuses).toContain(200);
 		for (const status of statuses) expect([200, 409, 500]).toContain(status);
