@@ -151,7 +151,7 @@ async function ensureN8n({ log = (line) => process.stderr.write(`${line}\n`), li
 	if (readStamp(stampPath, expected) && checkDriver(runtime).ok) return result;
 
 	const started = Date.now();
-	log(`Installing n8n ${selected.n8n}${selected.node ? ` and Node.js ${selected.node}` : ''} into ${dir} (first run only; about 3–5 minutes, 1.5–3 GB)…`);
+	log(`Installing n8n ${selected.n8n}${selected.node ? ` and Node.js ${selected.node}` : ''} into ${dir} (first run only; about 10 minutes on 2 cores, 1.5–3 GB)…`);
 	rmSync(dir, { recursive: true, force: true });
 	mkdirSync(dir, { recursive: true });
 	const manifest = { name: 'seedream-n8n-runtime', private: true, dependencies: { n8n: selected.n8n } };
