@@ -12,13 +12,7 @@ import type { IDisplayOptions, INodeProperties, INodePropertyCollection } from '
  * checked first; the result for fixed values is unchanged.
  */
 export function checkFixedFieldsFirst(properties: INodeProperties[]): INodeProperties[] {
-	const fixed = new Set<string>();
-	const collectFixed = (list: INodeProperties[]) => {
-		for (const property of list) {
-			if (property.noDataExpression) fixed.add(property.name);
-		}
-	};
-	collectFixed(properties);
+	const fixed = new Set(properties.filter((property) => property.noDataExpression).map((p) => p.name));
 	const rank = (key: string) => (key.startsWith('@') || fixed.has(key.replace(/^\//, '')) ? 0 : 1);
 	const reorder = (conditions: IDisplayOptions['show']) =>
 		conditions &&

@@ -26,6 +26,17 @@ async function submit(count = 1, extra: INodeParameters = {}): Promise<string[]>
 	return result.items[0].map((item) => String(item.json.task_id));
 }
 
+/** A Seedream Trigger receiving one callback body, with its secret. */
+async function deliverToTrigger(body: unknown) {
+	const secret = 'a-long-random-secret-0123456789';
+	const trigger = createHarness({
+		nodeType: new SeedreamTrigger(),
+		parameters: { secret } as never,
+		baseUrl: api.mock.url,
+	});
+	return await trigger.call({ body, query: { secret } } as Parameters<typeof trigger.call>[0]);
+}
+
 const get = (taskId: string) => api.run({ resource: 'task', operation: 'get', taskId });
 const getMany = (ids: string[]) =>
 	api.run({ resource: 'task', operation: 'getMany', taskIds: ids.join(',') });
@@ -138,13 +149,7 @@ describe('success: true with no image is a failed task', () => {
 	it('the trigger emits a failed item, not a succeeded one', async () => {
 		api.mock.setOptions({ emptySuccess: true });
 		const { taskId, body } = await finishedTaskCallback(api.mock);
-		const secret = 'a-long-random-secret-0123456789';
-		const trigger = createHarness({
-			nodeType: new SeedreamTrigger(),
-			parameters: { secret } as never,
-			baseUrl: api.mock.url,
-		});
-		const answer = await trigger.call({ body, query: { secret } });
+		const answer = await deliverToTrigger(body);
 		expect(answer.result!.workflowData![0]).toEqual([
 			expect.objectContaining({
 				json: expect.objectContaining({
@@ -210,13 +215,7 @@ describe('the state field decides nothing; response does', () => {
 		expect(polled.error).toBeUndefined();
 		expect(polled.items[0][0].binary?.data).toBeDefined();
 		const { body } = await finishedTaskCallback(api.mock);
-		const secret = 'a-long-random-secret-0123456789';
-		const trigger = createHarness({
-			nodeType: new SeedreamTrigger(),
-			parameters: { secret } as never,
-			baseUrl: api.mock.url,
-		});
-		const answer = await trigger.call({ body, query: { secret } });
+		const answer = await deliverToTrigger(body);
 		expect(answer.result!.workflowData![0][0].json.status).toBe('succeeded');
 	});
 });

@@ -13,7 +13,7 @@ import { modeProperties } from '../../helpers/tool';
 import { commonImageOptions } from './common.description';
 import { deliveryModeProperty, pollingOptions } from './delivery.description';
 import { sortedOptions } from './generate.operation';
-import { modelSelectorProperties, selectableIds } from './model.description';
+import { modelSelectorProperties } from './model.description';
 import { runImageOperation } from './run';
 
 const canDecompose = (model: ModelCapabilities) => supports(model, 'layerDecomposition');
@@ -62,7 +62,7 @@ const properties: INodeProperties[] = [
 			})),
 			default: firstSize,
 			description: `Resolution of the layers: ${model.layerDecompositionSizes.join(', ')} (auto matches the input image)`,
-			displayOptions: { show: { model: selectableIds(model) } },
+			displayOptions: { show: { model: modelNames(model) } },
 		};
 	}),
 	{

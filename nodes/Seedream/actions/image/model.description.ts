@@ -11,9 +11,6 @@ import {
 	type OptimizePromptMode,
 } from '../../capabilities';
 
-/** Every value that names the model (id, older ids, aliases): what its display conditions match. */
-export const selectableIds = modelNames;
-
 /**
  * In the order people choose: current models as the table lists them (newest first), each older
  * id right after its model, then legacy models, then the free-text custom id.
@@ -50,7 +47,7 @@ export function modelSelectorProperties(
 		name: 'legacyModelNotice',
 		type: 'notice',
 		default: '',
-		displayOptions: { show: { model: selectableIds(model) } },
+		displayOptions: { show: { model: modelNames(model) } },
 	}));
 	// An operation switch keeps the model, which the new operation may not offer (Decompose Layers).
 	const notOffered = MODELS.filter((model) => !include(model));
@@ -123,7 +120,7 @@ export function sizeProperties(): INodeProperties[] {
 			],
 			default: defaultSize,
 			description: `Resolution preset: ${model.sizePresets.join(', ')}, or custom for exact pixels (then set Width x Height). The aspect ratio comes from the prompt.`,
-			displayOptions: { show: { model: selectableIds(model) } },
+			displayOptions: { show: { model: modelNames(model) } },
 		};
 	});
 	// A model switch keeps the Size; say so when the new model has no such preset.
@@ -137,7 +134,7 @@ export function sizeProperties(): INodeProperties[] {
 			default: '',
 			displayOptions: {
 				show: {
-					model: selectableIds(model),
+					model: modelNames(model),
 					size: allPresets.filter((preset) => !model.sizePresets.includes(preset)),
 				},
 			},
@@ -155,8 +152,8 @@ export function sizeProperties(): INodeProperties[] {
 			hint: rangeHint(model),
 			displayOptions: {
 				show: model.sizePresets.length
-					? { model: selectableIds(model), size: ['custom'] }
-					: { model: selectableIds(model) },
+					? { model: modelNames(model), size: ['custom'] }
+					: { model: modelNames(model) },
 			},
 		};
 	});
@@ -219,7 +216,7 @@ export function modelOptionProperties(): INodeProperties[] {
 				},
 				default: guidanceDefault,
 				description: `How closely the image follows the prompt (${model.guidanceScale?.min}–${model.guidanceScale?.max})`,
-				displayOptions: { show: { '/model': selectableIds(model) } },
+				displayOptions: { show: { '/model': modelNames(model) } },
 			};
 		},
 	);
