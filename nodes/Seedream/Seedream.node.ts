@@ -9,11 +9,12 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as image from './actions/image';
-import { handleCallbackWebhook } from './actions/image/callback';
 import { router } from './actions/router';
 import * as task from './actions/task';
-import { CALLBACK_WEBHOOK_PATH, NO_REGISTRATION_WEBHOOK_METHODS } from './helpers/callback';
-import { checkFixedFieldsFirst } from './helpers/displayConditions';
+import { checkFixedFieldsFirst } from './descriptions/displayConditions';
+import { handleCallbackWebhook } from './jobs/callbackPause';
+import { CALLBACK_WEBHOOK_PATH } from './jobs/callbackStore';
+import { NO_REGISTRATION_WEBHOOK_METHODS } from './shared/webhook';
 
 export class Seedream implements INodeType {
 	description: INodeTypeDescription = {

@@ -1,6 +1,5 @@
 import type {
 	IDataObject,
-	IExecuteFunctions,
 	INodeExecutionData,
 	INodeType,
 	INodeTypeDescription,
@@ -9,25 +8,17 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { resultOptions, sortedOptions } from '../Seedream/shared/options.description';
+import { numberOption, readItemSettings } from '../Seedream/shared/settings';
+import { lookAgainWhilePending, lookupTask } from '../Seedream/shared/taskLookup';
+import { callbackTaskId } from '../Seedream/shared/taskIds';
+import { finishedTaskItems, ItemFailure } from '../Seedream/shared/taskResult';
+import { summarizeTask, type TaskState } from '../Seedream/shared/taskState';
 import {
-	readOutputSettings,
-	commonImageOptions,
-} from '../Seedream/actions/image/common.description';
-import { sortedOptions } from '../Seedream/actions/image/generate.operation';
-import { resolveModel } from '../Seedream/capabilities';
-import {
-	callbackTaskId,
 	NO_REGISTRATION_WEBHOOK_METHODS,
 	replyToCallback,
 	secretsMatch,
-} from '../Seedream/helpers/callback';
-import { imagesToItems, readGenerationResult } from '../Seedream/helpers/output';
-import { deriveTaskState, summarizeTask, type TaskState } from '../Seedream/helpers/task';
-import { seedreamApiRequest } from '../Seedream/transport/request';
-import { pause } from '../Seedream/transport/retry';
-
-/** Options that shape a request, not the output: meaningless for results that arrive. */
-const REQUEST_ONLY_OPTIONS = ['responseFormat', 'watermark'];
+} from '../Seedream/shared/webhook';
 
 /**
  * Task ids this process accepted recently. Claimed before the first await, so a duplicate that
@@ -108,16 +99,11 @@ export class SeedreamTrigger implements INodeType {
 				placeholder: 'Add Option',
 				default: {},
 				options: sortedOptions([
-					{
-						displayName: 'Ignore Repeats Within (Minutes)',
-						name: 'duplicateWindowMinutes',
-						type: 'number',
-						typeOptions: { minValue: 0 },
-						default: 60,
+					numberOption('duplicateWindowMinutes', {
 						description:
 							'A second callback for the same task ID within this time is answered but does not start the workflow again. 0 turns the check off.',
-					},
-					...commonImageOptions.filter((option) => !REQUEST_ONLY_OPTIONS.includes(option.name)),
+					}),
+					...resultOptions,
 				]),
 			},
 		],
@@ -140,7 +126,13 @@ export class SeedreamTrigger implements INodeType {
 			});
 
 		const options = (this.getNodeParameter('options', {}) ?? {}) as IDataObject;
-		const windowMs = Math.max(0, Number(options.duplicateWindowMinutes ?? 60)) * 60_000;
+		let settings: ReturnType<typeof readItemSettings>;
+		try {
+			settings = readItemSettings(this.getNode(), 0, options);
+		} catch (error) {
+			return replyToCallback(this, 500, { error: (error as Error).message });
+		}
+		const windowMs = settings.duplicateWindowMs;
 		const now = Date.now();
 		const seen = this.getWorkflowStaticData('node') as { seenTasks?: Record<string, number> };
 		const seenTasks = (seen.seenTasks ??= {});
@@ -154,17 +146,11 @@ export class SeedreamTrigger implements INodeType {
 		// The payload is not trusted: the task is read back from the API with the credential.
 		let state: TaskState;
 		try {
-			for (let attempt = 0; ; attempt++) {
-				const response = await seedreamApiRequest(this, {
-					path: '/seedream/tasks',
-					body: { action: 'retrieve', id: taskId },
-					kind: 'query',
-					notFoundAsEmpty: true,
-				});
-				state = deriveTaskState(taskId, response.body);
-				if (state.status !== 'pending' || attempt >= 2) break;
-				await pause(this, 1000);
-			}
+			state = await lookAgainWhilePending(
+				this,
+				async () => (await lookupTask(this, taskId)).state,
+				(answer) => answer.status === 'pending',
+			);
 		} catch (error) {
 			// A throw would start an execution that fails; the sender may retry, so the task must
 			// not count as seen.
@@ -191,18 +177,12 @@ export class SeedreamTrigger implements INodeType {
 			};
 		}
 
-		const settings = readOutputSettings(this as unknown as IExecuteFunctions, options);
-		const request = (state.record?.request ?? {}) as IDataObject;
-		const model = typeof request.model === 'string' ? resolveModel(request.model) : undefined;
-		const result = readGenerationResult(state.response ?? {}, model);
-		result.taskId = result.taskId ?? taskId;
-		let items: INodeExecutionData[];
-		try {
-			items = await imagesToItems(this, 0, result, settings);
-		} catch (error) {
-			// A finished, paid task whose images could not be stored still reaches the workflow.
-			items = [failedItem(state, { error: { code: null, message: (error as Error).message } })];
-		}
+		const result = await finishedTaskItems(this, 0, state, settings.output);
+		// A finished, paid task whose images could not be stored still reaches the workflow.
+		const items =
+			result instanceof ItemFailure
+				? [failedItem(state, { error: { code: null, message: result.error.message } })]
+				: result;
 		for (const item of items) item.json = { status: state.status, ...item.json };
 		return { webhookResponse: { received: true, task_id: taskId }, workflowData: [items] };
 	}

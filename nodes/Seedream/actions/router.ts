@@ -1,72 +1,73 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
-import { settleWithConcurrency } from '../helpers/concurrency';
-import { isToolNode, omitInlineData } from '../helpers/tool';
+import { isToolNode, omitInlineData } from '../jobs/tool';
+import { settleWithConcurrency } from '../shared/concurrency';
+import {
+	asNodeError,
+	failureItem,
+	ItemFailure,
+	type ItemOutcome,
+	type RunPolicy,
+} from '../shared/taskResult';
 import * as image from './image';
 import * as task from './task';
 
-type ItemHandler = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
-type BatchHandler = (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
+/** An operation runs for all input items and returns one outcome per item, in output order. */
+type Operation = (this: IExecuteFunctions, policy: RunPolicy) => Promise<ItemOutcome[]>;
+type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
-/** Image operations work on all items at once (validate all, submit, poll together). */
-const batchHandlers: Record<string, BatchHandler> = {
+/** Lookups of one item do not depend on the others: a few run at the same time. */
+function eachItem(operation: ItemOperation): Operation {
+	return async function (this: IExecuteFunctions) {
+		const outcomes = await settleWithConcurrency(
+			this.getInputData(),
+			5,
+			async (_item, itemIndex) => await operation.call(this, itemIndex),
+		);
+		return outcomes.map(
+			(outcome, itemIndex): ItemOutcome =>
+				outcome.status === 'fulfilled'
+					? { itemIndex, items: outcome.value }
+					: { itemIndex, failure: new ItemFailure(asNodeError(this, outcome.reason, itemIndex)) },
+		);
+	};
+}
+
+const operations: Record<string, Operation> = {
 	'image.generate': image.generate.execute,
 	'image.edit': image.edit.execute,
 	'image.decomposeLayers': image.decomposeLayers.execute,
+	'task.get': eachItem(task.get.execute),
+	'task.getMany': eachItem(task.getMany.execute),
+	'task.waitForCompletion': task.waitForCompletion.execute,
 };
 
-/** Task lookups are independent per item. */
-const itemHandlers: Record<string, ItemHandler> = {
-	'task.get': task.get.execute,
-	'task.getMany': task.getMany.execute,
-};
-
+/**
+ * Dispatches to the operation, then turns its per-item failures into the node's answer: the one
+ * place "On Error" is applied. Stopping throws the first failure as it is (type, description,
+ * item index); continuing puts an error item in its place, with the task id when a job exists.
+ */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const output = await route.call(this);
-	return isToolNode(this) ? output.map(omitInlineData) : output;
-}
-
-async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
-	const key = `${resource}.${operation}`;
-	const batch =
-		batchHandlers[key] ??
-		(key === 'task.waitForCompletion' ? task.waitForCompletion.execute : undefined);
-	if (batch) return await batch.call(this);
-	const handler = itemHandlers[key];
-	if (!handler) {
+	const run = operations[`${resource}.${operation}`];
+	if (!run) {
 		throw new NodeOperationError(
 			this.getNode(),
 			`The operation "${operation}" of "${resource}" is not supported`,
 		);
 	}
-
-	const items = this.getInputData();
-	const outcomes = await settleWithConcurrency(
-		items,
-		5,
-		async (_item, itemIndex) => await handler.call(this, itemIndex),
-	);
+	const policy: RunPolicy = { continueOnFail: this.continueOnFail() };
 	const output: INodeExecutionData[] = [];
-	for (const [itemIndex, outcome] of outcomes.entries()) {
-		if (outcome.status === 'fulfilled') {
-			output.push(...outcome.value);
+	for (const outcome of await run.call(this, policy)) {
+		if ('items' in outcome) {
+			output.push(...outcome.items);
 			continue;
 		}
-		const error = outcome.reason as Error & { description?: string };
-		if (!this.continueOnFail()) {
-			if (error instanceof NodeOperationError || error instanceof NodeApiError) throw error;
-			throw new NodeOperationError(this.getNode(), error, { itemIndex });
-		}
-		output.push({
-			json: {
-				error: error.message,
-				...(error.description ? { description: error.description } : {}),
-			},
-			pairedItem: { item: itemIndex },
-		});
+		if (!policy.continueOnFail) throw outcome.failure.error;
+		output.push(failureItem(outcome.failure, outcome.itemIndex));
 	}
-	return [output];
+	// A tool's answer goes into an agent's context: no base64 images there, whatever the operation.
+	return [isToolNode(this) ? omitInlineData(output) : output];
 }

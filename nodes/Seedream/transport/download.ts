@@ -1,7 +1,7 @@
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { sniffImageType } from '../helpers/mime';
+import { sniffImageType } from './mime';
 import type { SeedreamContext } from './request';
 import type { RetryPolicy } from './retry';
 import {

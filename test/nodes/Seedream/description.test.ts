@@ -1,7 +1,7 @@
-import type { IExecuteFunctions, INode, INodeParameters, INodeProperties } from 'n8n-workflow';
+import type { INode, INodeParameters, INodeProperties } from 'n8n-workflow';
 import { NodeHelpers } from 'n8n-workflow';
 
-import { readOutputSettings } from '../../../nodes/Seedream/actions/image/common.description';
+import { readItemSettings } from '../../../nodes/Seedream/shared/settings';
 import {
 	CUSTOM_MODEL,
 	GENERIC_CAPABILITIES,
@@ -184,8 +184,7 @@ describe('sync timeout fits Seedream 5.0 Pro (110–130 s per image)', () => {
 	});
 
 	it('without the option the one-call request waits at least 240 s', () => {
-		const context = { getNode: () => node } as unknown as IExecuteFunctions;
-		expect(readOutputSettings(context, {}).downloadTimeoutMs).toBeGreaterThanOrEqual(240_000);
+		expect(readItemSettings(node, 0, {}).requestTimeoutMs).toBeGreaterThanOrEqual(240_000);
 	});
 
 	it('the one-call mode hint names Pro', () => {

@@ -1,26 +1,20 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { updateDisplayOptions } from 'n8n-workflow';
 
 import { MODELS, modelNames, supports, type ModelCapabilities } from '../../capabilities';
-import type { ImageOptions } from '../../helpers/imageRequest';
-import { collectReferenceImages } from '../../helpers/references';
-import { modeProperties } from '../../helpers/tool';
-import { commonImageOptions } from './common.description';
-import { deliveryModeProperty, pollingOptions } from './delivery.description';
-import { sortedOptions } from './generate.operation';
-import { modelSelectorProperties } from './model.description';
-import { runImageOperation } from './run';
+import { modeProperties } from '../../descriptions/delivery.description';
+import { imageOptionsCollection } from '../../descriptions/image.description';
+import { modelSelectorProperties } from '../../descriptions/model.description';
+import { runImageJobs } from '../../jobs/imageJobs';
+import type { ImageOptions } from '../../jobs/imageRequest';
+import { collectReferenceImages } from '../../jobs/references';
+import type { ItemOutcome, RunPolicy } from '../../shared/taskResult';
 
 const canDecompose = (model: ModelCapabilities) => supports(model, 'layerDecomposition');
 const decomposers = MODELS.filter(canDecompose);
 
 const properties: INodeProperties[] = [
-	...modeProperties(deliveryModeProperty),
+	...modeProperties(),
 	...modelSelectorProperties(canDecompose, decomposers[0]?.id),
 	{
 		displayName: 'Input Image Source',
@@ -84,14 +78,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. Separate the title text and the product',
 		description: 'Optional hint about which layers to separate',
 	},
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: sortedOptions([...commonImageOptions, ...pollingOptions()]),
-	},
+	imageOptionsCollection([]),
 ];
 
 export const description = updateDisplayOptions(
@@ -100,8 +87,8 @@ export const description = updateDisplayOptions(
 );
 
 /** Splits one image into a base layer and transparent PNG layers, one output item per layer. */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	return await runImageOperation.call(this, async (context, itemIndex) => {
+export async function execute(this: IExecuteFunctions, policy: RunPolicy): Promise<ItemOutcome[]> {
+	return await runImageJobs.call(this, policy, async (context, itemIndex) => {
 		const options = context.getNodeParameter('options', itemIndex, {}) as IDataObject;
 		const source = context.getNodeParameter('imageSource', itemIndex, 'binary') as string;
 		const references = await collectReferenceImages(

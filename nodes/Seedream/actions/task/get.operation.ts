@@ -1,8 +1,9 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { deriveTaskState, invalidTaskId, summarizeTask, TASK_ID_HINT } from '../../helpers/task';
-import { seedreamApiRequest } from '../../transport/request';
+import { lookupTask } from '../../shared/taskLookup';
+import { invalidTaskId, TASK_ID_HINT } from '../../shared/taskIds';
+import { summarizeTask } from '../../shared/taskState';
 
 const properties: INodeProperties[] = [
 	{
@@ -40,19 +41,12 @@ export async function execute(
 			{ itemIndex, description: TASK_ID_HINT },
 		);
 	}
-	const response = await seedreamApiRequest(this, {
-		path: '/seedream/tasks',
-		body: { action: 'retrieve', id: taskId },
-		kind: 'query',
-		itemIndex,
-		notFoundAsEmpty: true,
-	});
-	const state = deriveTaskState(taskId, response.body);
+	const { state, httpStatus } = await lookupTask(this, taskId, { itemIndex });
 	if (state.status === 'not_found') {
 		// The API answers an unknown id with `200 {}` or with 404; both mean the same here.
 		throw new NodeApiError(
 			this.getNode(),
-			{ task_id: taskId, code: 'not_found', http_status: response.status },
+			{ task_id: taskId, code: 'not_found', http_status: httpStatus },
 			{
 				message: `Seedream task not found: ${taskId}`,
 				description:

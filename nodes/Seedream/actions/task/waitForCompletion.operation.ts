@@ -1,31 +1,21 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError, updateDisplayOptions } from 'n8n-workflow';
 
-import { settleWithConcurrency } from '../../helpers/concurrency';
-import { imagesToItems, readGenerationResult } from '../../helpers/output';
-import { pollTasks, retrieveTasks } from '../../helpers/poller';
-import { deriveTaskState, summarizeTask, type TaskState } from '../../helpers/task';
+import { pollingOptions } from '../../descriptions/delivery.description';
+import { settleWithConcurrency } from '../../shared/concurrency';
+import { resultOptions, sortedOptions } from '../../shared/options.description';
+import { batchSettings, readItemSettings, type ItemSettings } from '../../shared/settings';
+import { lookupTasks, pollTasks } from '../../shared/taskLookup';
+import { readTaskIdsField } from '../../shared/taskIds';
+import {
+	asNodeError,
+	finishedTaskItems,
+	ItemFailure,
+	type ItemOutcome,
+	type RunPolicy,
+} from '../../shared/taskResult';
+import { summarizeTask, type TaskState } from '../../shared/taskState';
 import { limitDownloads } from '../../transport/download';
-import { commonImageOptions, readOutputSettings } from '../image/common.description';
-import { pollingOptions, readPollSettings } from '../image/delivery.description';
-import { sortedOptions } from '../image/generate.operation';
-import { assertTaskIds, parseTaskIds } from './getMany.operation';
-
-const outputOptionNames = [
-	'binaryPropertyName',
-	'concurrency',
-	'fileNameTemplate',
-	'outputItems',
-	'outputMode',
-	'strict',
-	'maxDownloadMb',
-	'timeoutSeconds',
-];
 
 const properties: INodeProperties[] = [
 	{
@@ -44,10 +34,7 @@ const properties: INodeProperties[] = [
 		type: 'collection',
 		placeholder: 'Add Option',
 		default: {},
-		options: sortedOptions([
-			...commonImageOptions.filter((option) => outputOptionNames.includes(option.name)),
-			...pollingOptions(false),
-		]),
+		options: sortedOptions([...resultOptions, ...pollingOptions({ onlyInPollMode: false })]),
 	},
 ];
 
@@ -56,79 +43,88 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
+interface ItemTasks {
+	itemIndex: number;
+	taskIds: string[];
+	settings: ItemSettings;
+}
+
+/** Reads every item's ids and options before the first lookup. */
+function readItems(context: IExecuteFunctions): Array<ItemTasks | ItemFailure> {
+	return context.getInputData().map((_item, itemIndex) => {
+		try {
+			const taskIds = readTaskIdsField(
+				context.getNode(),
+				context.getNodeParameter('taskIds', itemIndex, ''),
+				itemIndex,
+				{
+					label: 'Task IDs',
+					emptyHint: 'Pass the task_id from the submitting node, e.g. {{ $json.task_id }}.',
+				},
+			);
+			const options = (context.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
+			return {
+				itemIndex,
+				taskIds,
+				settings: readItemSettings(context.getNode(), itemIndex, options),
+			};
+		} catch (error) {
+			return new ItemFailure(asNodeError(context, error, itemIndex));
+		}
+	});
+}
+
 /**
  * Waits for tasks submitted earlier (Submit Only, a callback workflow, a timed-out poll) and
  * emits their images like the Image operations do. Failed and unfinished tasks come out as
  * data with their status, never dropped.
  */
-export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const items = this.getInputData();
-	const options = (this.getNodeParameter('options', 0, {}) ?? {}) as IDataObject;
-	const settings = readOutputSettings(this, options);
-	const poll = readPollSettings(options);
-	const owners = new Map<string, number[]>();
-	const order: Array<{ itemIndex: number; taskId: string }> = [];
-	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
-		const ids = parseTaskIds(this.getNodeParameter('taskIds', itemIndex, ''));
-		if (ids.length === 0) {
-			throw new NodeOperationError(this.getNode(), 'The "Task IDs" parameter has no task id', {
-				itemIndex,
-				description: 'Pass the task_id from the submitting node, e.g. {{ $json.task_id }}.',
-			});
-		}
-		assertTaskIds(this.getNode(), ids, itemIndex);
-		for (const taskId of ids) {
-			order.push({ itemIndex, taskId });
-			owners.set(taskId, [...(owners.get(taskId) ?? []), itemIndex]);
-		}
-	}
+export async function execute(this: IExecuteFunctions, policy: RunPolicy): Promise<ItemOutcome[]> {
+	const read = readItems(this);
+	const valid = read.filter((entry): entry is ItemTasks => !(entry instanceof ItemFailure));
+	const invalid: ItemOutcome[] = read.flatMap((entry, itemIndex) =>
+		entry instanceof ItemFailure ? [{ itemIndex, failure: entry }] : [],
+	);
+	const batch = batchSettings(this.getNode(), valid);
+	if (!batch || (invalid.length > 0 && !policy.continueOnFail)) return invalid;
 
-	const finished = new Map<string, TaskState>();
-	const notFound = new Set<string>();
-	limitDownloads(this, settings.concurrency);
+	const allIds = [...new Set(valid.flatMap((entry) => entry.taskIds))];
+	limitDownloads(this, batch.concurrency);
 	// One look first: tasks that are already done need no waiting, and unknown ids would
 	// otherwise be polled until Max Wait.
-	const firstLook = await retrieveTasks(this, [...owners.keys()], {
-		timeoutMs: poll.requestTimeoutMs,
-	});
-	for (const taskId of owners.keys()) {
-		const state = deriveTaskState(taskId, firstLook.get(taskId));
-		if (state.status === 'not_found') notFound.add(taskId);
-		else if (state.status !== 'pending') finished.set(taskId, state);
-	}
+	const states = await lookupTasks(this, allIds, { timeoutMs: batch.poll.requestTimeoutMs });
+	const waitFor = allIds.filter((id) => states.get(id)?.status === 'pending');
 	const stillPending = new Set(
-		await pollTasks(
-			this,
-			[...owners.keys()].filter((id) => !finished.has(id) && !notFound.has(id)),
-			poll,
-			(state) => finished.set(state.taskId, state),
-		),
+		await pollTasks(this, waitFor, batch.poll, (state) => states.set(state.taskId, state)),
 	);
-	if (poll.onTimeout === 'error' && stillPending.size > 0) {
-		throw new NodeOperationError(
-			this.getNode(),
-			`${stillPending.size} task(s) did not finish within "Max Wait"`,
-			{
-				description: `Unfinished task ids: ${[...stillPending].join(', ')}. Run this node again later.`,
-			},
-		);
-	}
 
+	const order = valid.flatMap((entry) => entry.taskIds.map((taskId) => ({ entry, taskId })));
 	const outputs = await settleWithConcurrency(
 		order,
-		settings.concurrency,
-		async ({ itemIndex, taskId }) => {
-			const state: TaskState = finished.get(taskId) ?? {
-				taskId,
-				status: notFound.has(taskId) ? 'not_found' : 'pending',
-			};
+		batch.concurrency,
+		async ({ entry, taskId }): Promise<ItemOutcome> => {
+			const { itemIndex } = entry;
+			const state: TaskState = states.get(taskId)!;
+			if (stillPending.has(taskId) && batch.poll.onTimeout === 'error') {
+				const failure = new NodeOperationError(
+					this.getNode(),
+					'The task did not finish within "Max Wait"',
+					{
+						itemIndex,
+						description: `Task id: ${taskId}. It may still finish and be billed: run this node again later.${
+							stillPending.size > 1 ? ` Unfinished task ids: ${[...stillPending].join(', ')}.` : ''
+						}`,
+					},
+				);
+				return { itemIndex, failure: new ItemFailure(failure, taskId) };
+			}
 			const summary = summarizeTask(state);
 			if (stillPending.has(taskId)) summary.timed_out = true;
-			if (state.status !== 'succeeded') return [{ json: summary, pairedItem: { item: itemIndex } }];
-			const result = readGenerationResult(state.response ?? {});
-			result.taskId = result.taskId ?? taskId;
-			const imageItems = await imagesToItems(this, itemIndex, result, settings);
-			return imageItems.map((item) => ({
+			if (state.status !== 'succeeded')
+				return { itemIndex, items: [{ json: summary, pairedItem: { item: itemIndex } }] };
+			const result = await finishedTaskItems(this, itemIndex, state, entry.settings.output);
+			if (result instanceof ItemFailure) return { itemIndex, failure: result };
+			const items = result.map((item) => ({
 				...item,
 				json: {
 					...item.json,
@@ -138,26 +134,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					elapsed: summary.elapsed,
 				},
 			}));
+			return { itemIndex, items };
 		},
 	);
-	const output: INodeExecutionData[] = [];
-	outputs.forEach((outcome, index) => {
-		if (outcome.status === 'fulfilled') {
-			output.push(...outcome.value);
-			return;
-		}
-		const { itemIndex, taskId } = order[index];
-		const error = outcome.reason as Error;
-		if (!this.continueOnFail()) {
-			throw new NodeOperationError(this.getNode(), error, {
-				itemIndex,
-				description: `Task id: ${taskId}.`,
-			});
-		}
-		output.push({
-			json: { task_id: taskId, error: error.message },
-			pairedItem: { item: itemIndex },
-		});
+	const outcomes = outputs.map((outcome, index): ItemOutcome => {
+		if (outcome.status === 'fulfilled') return outcome.value;
+		const { entry, taskId } = order[index];
+		const error = asNodeError(this, outcome.reason, entry.itemIndex);
+		return { itemIndex: entry.itemIndex, failure: new ItemFailure(error, taskId) };
 	});
-	return [output];
+	return [...invalid, ...outcomes].sort((a, b) => a.itemIndex - b.itemIndex);
 }

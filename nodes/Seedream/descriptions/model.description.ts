@@ -9,7 +9,7 @@ import {
 	modelNames,
 	type ModelCapabilities,
 	type OptimizePromptMode,
-} from '../../capabilities';
+} from '../capabilities';
 
 /**
  * In the order people choose: current models as the table lists them (newest first), each older
@@ -168,7 +168,7 @@ export function sizeProperties(): INodeProperties[] {
 			default: '2K',
 			placeholder: 'e.g. 2K or 2048x2048',
 			description:
-				'A preset (1K, 1.5K, 2K, 3K, 4K) or exact pixels as WIDTHxHEIGHT, e.g. 2048x2048. Checked against each item\'s model before sending; the API has the last word for a custom model.',
+				"A preset (1K, 1.5K, 2K, 3K, 4K) or exact pixels as WIDTHxHEIGHT, e.g. 2048x2048. Checked against each item's model before sending; the API has the last word for a custom model.",
 			displayOptions: { hide: { model: MODELS.flatMap(modelNames) } },
 		},
 	];

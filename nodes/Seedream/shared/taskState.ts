@@ -6,18 +6,6 @@ import { isImageSlot } from './output';
 
 export type TaskStatus = 'pending' | 'succeeded' | 'failed' | 'not_found';
 
-/** Task ids are UUIDs today; anything with spaces, slashes or markup is a wiring mistake, not an id. */
-const TASK_ID_PATTERN = /^[\w.:-]{1,128}$/;
-
-export const TASK_ID_HINT =
-	'A task id has only letters, digits, "-", "_", "." and ":", e.g. 80ceeed1-17d4-4eb7-82e0-18b34290f36e. Pass the task_id field of the node that submitted the job, e.g. {{ $json.task_id }}.';
-
-/** The first id that cannot be a task id, shortened for an error message; undefined when all can. */
-export function invalidTaskId(ids: string[]): string | undefined {
-	const bad = ids.find((id) => !TASK_ID_PATTERN.test(id));
-	return bad === undefined ? undefined : bad.slice(0, 80);
-}
-
 export interface TaskFailure {
 	code: string | null;
 	message: string | null;
@@ -66,7 +54,7 @@ function hasImage(response: IDataObject): boolean {
 
 /**
  * The one place a task's status is derived; every reader (poll, callback, Wait for Completion,
- * Get, Get Many, trigger) goes through it. Records have no reliable status field (contract
+ * Get, Get Many, trigger) goes through it. Records have no reliable status field (docs/api-contract.md
  * §2.5): the state follows from `response`. Newer records may carry a `state`, possibly empty
  * while `response` is already final, so it is not read; `success: false` (or an error) is final
  * even without `finished_at`; a `response` without `success` is still pending; and

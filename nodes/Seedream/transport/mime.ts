@@ -49,19 +49,3 @@ export function sniffImageType(head: Buffer): ImageType | undefined {
 	const found = IMAGE_TYPES.find((type) => type.matches(head));
 	return found && { mimeType: found.mimeType, extension: found.extension };
 }
-
-/** The image type a Content-Type header names, ignoring parameters; undefined when it is not an image. */
-export function imageTypeFromContentType(contentType: unknown): ImageType | undefined {
-	const mimeType = String(Array.isArray(contentType) ? contentType[0] : (contentType ?? ''))
-		.split(';')[0]
-		.trim()
-		.toLowerCase();
-	const normalized = mimeType === 'image/jpg' ? 'image/jpeg' : mimeType;
-	const known = IMAGE_TYPES.find((type) => type.mimeType === normalized);
-	if (known) return { mimeType: known.mimeType, extension: known.extension };
-	return undefined;
-}
-
-export function isImageMimeType(mimeType: string | undefined): boolean {
-	return imageTypeFromContentType(mimeType) !== undefined;
-}

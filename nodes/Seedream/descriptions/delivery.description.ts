@@ -1,6 +1,6 @@
-import type { IDataObject, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import { DEFAULT_POLL_SETTINGS, type PollSettings } from '../../helpers/poller';
+import { numberOption } from '../shared/settings';
 
 export type DeliveryMode = 'sync' | 'pollUntilDone' | 'submitOnly' | 'callbackWait' | 'callbackUrl';
 
@@ -43,6 +43,38 @@ const DELIVERY_MODE_OPTIONS: Array<{ name: string; value: DeliveryMode; descript
 
 export const DELIVERY_MODES: DeliveryMode[] = DELIVERY_MODE_OPTIONS.map((option) => option.value);
 
+/** An agent needs the images in the tool's answer, so a tool always waits for them. */
+export const TOOL_MODES = ['sync', 'pollUntilDone'] as const;
+
+/**
+ * The Mode selector twice: the full one for workflows and a waiting-only one for the tool
+ * variant (`@tool`), where submit-only or callback modes would hand the agent nothing usable.
+ */
+export function modeProperties(mode: INodeProperties = deliveryModeProperty): INodeProperties[] {
+	return [
+		{
+			...mode,
+			displayOptions: {
+				...mode.displayOptions,
+				hide: { ...mode.displayOptions?.hide, '@tool': [true] },
+			},
+		},
+		{
+			...mode,
+			options: (mode.options ?? []).filter((option) =>
+				(TOOL_MODES as readonly string[]).includes(String((option as { value: unknown }).value)),
+			),
+			default: 'sync',
+			description:
+				'How the tool waits for its images. The agent always gets the finished images (URLs), never a pending job.',
+			displayOptions: {
+				...mode.displayOptions,
+				show: { ...mode.displayOptions?.show, '@tool': [true] },
+			},
+		},
+	];
+}
+
 /** How a job is run: one blocking call, submit-and-poll, submit only, or by callback. */
 export const deliveryModeProperty: INodeProperties = {
 	displayName: 'Mode',
@@ -55,7 +87,7 @@ export const deliveryModeProperty: INodeProperties = {
 };
 
 /** Options of the two callback modes (inside each Image operation's Options collection). */
-const callbackOptions: INodeProperties[] = [
+export const callbackOptions: INodeProperties[] = [
 	{
 		displayName: 'Callback URL',
 		name: 'callbackUrl',
@@ -66,44 +98,28 @@ const callbackOptions: INodeProperties[] = [
 			'Where Seedream POSTs each result, e.g. the production URL of a Seedream Trigger node (with its secret). Required in "Send to My URL" mode.',
 		displayOptions: { show: { '/mode': ['callbackUrl'] } },
 	},
-	{
-		displayName: 'Callback Deadline (Minutes)',
-		name: 'callbackDeadlineMinutes',
-		type: 'number',
-		typeOptions: { minValue: 1 },
-		default: 60,
+	numberOption('callbackDeadlineMinutes', {
 		description:
 			"How long the paused execution waits for callbacks. After it, the node passes its input items through unchanged, and the task IDs (input order, comma-separated) stay in the execution's custom data: read them in a Code node with $execution.customData.get('seedream_task_ids') and pass them to Task → Wait for Completion.",
 		displayOptions: { show: { '/mode': ['callbackWait'] } },
-	},
+	}),
 ];
 
 /** Polling options, shared by the Image operations (in poll mode) and Task → Wait for Completion. */
-export function pollingOptions(onlyInPollMode = true): INodeProperties[] {
+export function pollingOptions({ onlyInPollMode }: { onlyInPollMode: boolean }): INodeProperties[] {
 	const pollModeOnly = onlyInPollMode
 		? { displayOptions: { show: { '/mode': ['pollUntilDone'] } } }
 		: {};
 	return [
-		{
-			displayName: 'Max Wait (Minutes)',
-			name: 'maxWaitMinutes',
-			type: 'number',
-			typeOptions: { minValue: 0.1 },
-			default: 10,
+		numberOption('maxWaitMinutes', {
 			description: 'How long to poll before giving up on unfinished tasks',
 			...pollModeOnly,
-		},
-		...(onlyInPollMode ? callbackOptions : []),
-		{
-			displayName: 'Max Poll Interval (Seconds)',
-			name: 'maxPollIntervalSeconds',
-			type: 'number',
-			typeOptions: { minValue: 1 },
-			default: 10,
+		}),
+		numberOption('maxPollIntervalSeconds', {
 			description:
 				'Upper bound of the gap between checks. Checks start every second and slow down as the wait grows.',
 			...pollModeOnly,
-		},
+		}),
 		{
 			displayName: 'On Timeout',
 			name: 'onTimeout',
@@ -126,35 +142,4 @@ export function pollingOptions(onlyInPollMode = true): INodeProperties[] {
 			...pollModeOnly,
 		},
 	];
-}
-
-/** A number option in `unitMs` units, as milliseconds; the default when unset or not a number. */
-function durationMs(value: unknown, unitMs: number, fallbackMs: number): number {
-	const number = Number(value);
-	return value === undefined || value === null || value === '' || !Number.isFinite(number)
-		? fallbackMs
-		: Math.round(number * unitMs);
-}
-
-export function readPollSettings(
-	options: IDataObject,
-): PollSettings & { onTimeout: 'returnPending' | 'error' } {
-	// The cap bounds every gap, the first one too; 100 ms keeps even a tiny cap from busy-looping.
-	const maxIntervalMs = Math.max(
-		100,
-		durationMs(options.maxPollIntervalSeconds, 1000, DEFAULT_POLL_SETTINGS.maxIntervalMs),
-	);
-	return {
-		maxWaitMs: Math.max(
-			0,
-			durationMs(options.maxWaitMinutes, 60_000, DEFAULT_POLL_SETTINGS.maxWaitMs),
-		),
-		minIntervalMs: Math.min(DEFAULT_POLL_SETTINGS.minIntervalMs, maxIntervalMs),
-		maxIntervalMs,
-		requestTimeoutMs:
-			options.timeoutSeconds === undefined
-				? undefined
-				: Math.max(1000, durationMs(options.timeoutSeconds, 1000, 300_000)),
-		onTimeout: options.onTimeout === 'error' ? 'error' : 'returnPending',
-	};
 }

@@ -2,7 +2,7 @@ import type { IBinaryData, IExecuteFunctions, INode } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { API_LIMITS } from '../capabilities';
-import { sniffImageType } from './mime';
+import { sniffImageType } from '../transport/mime';
 
 export interface ReferenceSources {
 	/** Binary property names, comma separated; `*` takes every binary property of the item. */

@@ -1,13 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { withoutInlineImages } from './inlineData';
-import type { OutputSettings } from './output';
+import { TOOL_MODES } from '../descriptions/delivery.description';
+import { withoutInlineImages } from '../shared/inlineData';
+import type { OutputSettings } from '../shared/output';
 
 /**
  * n8n registers a `usableAsTool` node a second time as `<name>Tool` (inputs: none, output:
@@ -15,38 +11,6 @@ import type { OutputSettings } from './output';
  */
 export function isToolNode(context: { getNode(): { type: string } }): boolean {
 	return context.getNode().type.endsWith('Tool');
-}
-
-/** An agent needs the images in the tool's answer, so a tool always waits for them. */
-export const TOOL_MODES = ['sync', 'pollUntilDone'] as const;
-
-/**
- * The Mode selector twice: the full one for workflows and a waiting-only one for the tool
- * variant (`@tool`), where submit-only or callback modes would hand the agent nothing usable.
- */
-export function modeProperties(mode: INodeProperties): INodeProperties[] {
-	return [
-		{
-			...mode,
-			displayOptions: {
-				...mode.displayOptions,
-				hide: { ...mode.displayOptions?.hide, '@tool': [true] },
-			},
-		},
-		{
-			...mode,
-			options: (mode.options ?? []).filter((option) =>
-				(TOOL_MODES as readonly string[]).includes(String((option as { value: unknown }).value)),
-			),
-			default: 'sync',
-			description:
-				'How the tool waits for its images. The agent always gets the finished images (URLs), never a pending job.',
-			displayOptions: {
-				...mode.displayOptions,
-				show: { ...mode.displayOptions?.show, '@tool': [true] },
-			},
-		},
-	];
 }
 
 const NOT_FOR_TOOLS: Record<string, string> = {

@@ -1,4 +1,4 @@
-import { deriveTaskState, summarizeTask } from '../../../../nodes/Seedream/helpers/task';
+import { deriveTaskState, summarizeTask } from '../../../../nodes/Seedream/shared/taskState';
 
 const record = {
 	id: 't1',

@@ -1,12 +1,12 @@
 import {
-	callbackTaskId,
 	callbackUrlFromResumeUrl,
 	chunkKey,
 	chunkTaskIds,
 	isLocalUrl,
 	readStoredTaskIds,
-	secretsMatch,
-} from '../../../../nodes/Seedream/helpers/callback';
+} from '../../../../nodes/Seedream/jobs/callbackStore';
+import { callbackTaskId } from '../../../../nodes/Seedream/shared/taskIds';
+import { secretsMatch } from '../../../../nodes/Seedream/shared/webhook';
 
 function customDataOf(values: string[], extra: Record<string, string> = {}) {
 	const all: Record<string, string> = { ...extra };

@@ -12,13 +12,13 @@ import type { IDisplayOptions, INodeProperties, INodePropertyCollection } from '
  * checked first; the result for fixed values is unchanged.
  */
 export function checkFixedFieldsFirst(properties: INodeProperties[]): INodeProperties[] {
-	const fixed = new Set(properties.filter((property) => property.noDataExpression).map((p) => p.name));
+	const fixed = new Set(
+		properties.filter((property) => property.noDataExpression).map((p) => p.name),
+	);
 	const rank = (key: string) => (key.startsWith('@') || fixed.has(key.replace(/^\//, '')) ? 0 : 1);
 	const reorder = (conditions: IDisplayOptions['show']) =>
 		conditions &&
-		Object.fromEntries(
-			Object.entries(conditions).sort(([a], [b]) => rank(a) - rank(b)),
-		);
+		Object.fromEntries(Object.entries(conditions).sort(([a], [b]) => rank(a) - rank(b)));
 	const visit = (property: INodeProperties): INodeProperties => {
 		const copy: INodeProperties = { ...property };
 		if (property.displayOptions) {

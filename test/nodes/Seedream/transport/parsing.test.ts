@@ -1,5 +1,5 @@
-import { imageTypeFromContentType, sniffImageType } from '../../../../nodes/Seedream/helpers/mime';
-import { splitList } from '../../../../nodes/Seedream/helpers/references';
+import { splitList } from '../../../../nodes/Seedream/jobs/references';
+import { sniffImageType } from '../../../../nodes/Seedream/transport/mime';
 import { readNdjson } from '../../../../nodes/Seedream/transport/ndjson';
 
 describe('image types', () => {
@@ -9,13 +9,6 @@ describe('image types', () => {
 		expect(sniffImageType(Buffer.from('RIFF\0\0\0\0WEBPVP8 '))?.mimeType).toBe('image/webp');
 		expect(sniffImageType(Buffer.from('GIF89a'))?.mimeType).toBe('image/gif');
 		expect(sniffImageType(Buffer.from('<html>'))).toBeUndefined();
-	});
-
-	it('reads image types from Content-Type headers and ignores non-images', () => {
-		expect(imageTypeFromContentType('image/jpeg; charset=binary')).toEqual({ mimeType: 'image/jpeg', extension: 'jpg' });
-		expect(imageTypeFromContentType('image/jpg')?.mimeType).toBe('image/jpeg');
-		expect(imageTypeFromContentType('application/octet-stream')).toBeUndefined();
-		expect(imageTypeFromContentType(undefined)).toBeUndefined();
 	});
 });
 
