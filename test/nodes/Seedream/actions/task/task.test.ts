@@ -279,4 +279,79 @@ describe('Task → Wait for Completion', () => {
 		expect(pending.json).toMatchObject({ task_id: never, status: 'pending', timed_out: true });
 		expect(pending.pairedItem).toEqual({ item: 1 });
 	});
+
+	it('fails the item of a task still running at Max Wait with "Fail", naming its task id and item', async () => {
+		api.mock.setOptions({ taskDurationMs: durationFromPrompt });
+		const [done, never] = await submit('done-0', 'never-60000');
+		const options = { maxWaitMinutes: 0.005, onTimeout: 'error', outputMode: 'url' };
+		const stopped = await api.run(wait(options), { inputItems: itemsFor([done, never]) });
+		expect(stopped.error?.message).toBe('The task did not finish within "Max Wait"');
+		expect(stopped.error?.description).toContain(`Task id: ${never}`);
+		expect(stopped.error?.context?.itemIndex).toBe(1);
+		const kept = await api.run(wait(options), {
+			inputItems: itemsFor([done, never]),
+			continueOnFail: true,
+		});
+		expect(
+			kept.items[0].map((item) => [item.json.task_id, item.json.status ?? item.json.error]),
+		).toEqual([
+			[done, 'succeeded'],
+			[never, 'The task did not finish within "Max Wait"'],
+		]);
+	});
+
+	it('reports a bad id on its own item under Continue On Fail and still waits for the others', async () => {
+		const [done] = await submit('fox');
+		const result = await api.run(wait({ outputMode: 'url' }), {
+			inputItems: [{ json: { task_id: '<script>' } }, { json: { task_id: done } }],
+			continueOnFail: true,
+		});
+		expect(result.error).toBeUndefined();
+		const [bad, good] = result.items[0];
+		expect(bad).toMatchObject({
+			json: { error: expect.stringMatching(/not a valid task id/) },
+			pairedItem: { item: 0 },
+		});
+		expect(bad.json.description).toMatch(/letters, digits/);
+		expect(good).toMatchObject({
+			json: { task_id: done, status: 'succeeded' },
+			pairedItem: { item: 1 },
+		});
+		const stopped = await api.run(wait(), {
+			inputItems: [{ json: { task_id: done } }, { json: { task_id: '<script>' } }],
+		});
+		expect(stopped.error?.message).toMatch(/not a valid task id/);
+		expect(stopped.error?.context?.itemIndex).toBe(1);
+	});
+
+	it('keeps the type and description of an image that cannot be stored, with the task id', async () => {
+		const [done] = await submit('fox');
+		const result = await api.run(wait({ maxDownloadMb: 0.001 }), { inputItems: itemsFor([done]) });
+		expect(result.error?.constructor.name).toBe('NodeOperationError');
+		expect(result.error?.description).toContain(`Task id: ${done}`);
+		const kept = await api.run(wait({ maxDownloadMb: 0.001 }), {
+			inputItems: itemsFor([done]),
+			continueOnFail: true,
+		});
+		expect(kept.items[0][0].json).toMatchObject({
+			task_id: done,
+			error: result.error?.message,
+			description: result.error?.description,
+		});
+	});
+
+	it('refuses options that differ between items where they apply to the whole run', async () => {
+		const [first, second] = await submit('fox', 'owl');
+		const result = await api.run(
+			{ ...wait(), options: { maxPollIntervalSeconds: 0.1, maxWaitMinutes: '={{ $json.wait }}' } },
+			{
+				inputItems: [{ json: { task_id: first, wait: 1 } }, { json: { task_id: second, wait: 2 } }],
+			},
+		);
+		expect(result.error?.message).toBe('"Max Wait (Minutes)" differs between items 0 and 1');
+		expect(result.error?.context?.itemIndex).toBe(1);
+		expect(api.mock.requests.filter((request) => request.path === '/seedream/tasks')).toHaveLength(
+			0,
+		);
+	});
 });
