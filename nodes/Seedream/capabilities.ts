@@ -76,6 +76,20 @@ export const API_LIMITS = {
 const LEGACY_NOTICE =
 	'Legacy model: Ace Data Cloud removed the v3 models on 2026-08-05, so the API may reject it. Prefer Seedream 4.0 or newer.';
 
+/** What the retired v3 models share: WIDTHxHEIGHT sizes only, one pixel range, no new features. */
+const V3_FAMILY = {
+	legacy: true,
+	alternateIds: [],
+	sizePresets: [],
+	defaultSize: '1024x1024',
+	customSize: true,
+	pixelRange: { min: 262_144, max: 4_194_304 },
+	maxAspectRatio: 16,
+	optimizePromptModes: [],
+	layerDecompositionSizes: [],
+	notice: LEGACY_NOTICE,
+} satisfies Partial<ModelCapabilities>;
+
 export const MODELS: ModelCapabilities[] = [
 	{
 		id: 'doubao-seedream-5-0-pro-260628',
@@ -161,41 +175,23 @@ export const MODELS: ModelCapabilities[] = [
 	{
 		id: 'doubao-seedream-3-0-t2i-250415',
 		displayName: 'Seedream 3.0 Text-to-Image (Legacy)',
-		legacy: true,
+		...V3_FAMILY,
 		aliases: ['doubao-seedream-3.0-t2i'],
-		alternateIds: [],
-		sizePresets: [],
-		defaultSize: '1024x1024',
-		customSize: true,
-		pixelRange: { min: 262_144, max: 4_194_304 },
-		maxAspectRatio: 16,
 		maxReferenceImages: 0,
 		requiresReferenceImage: false,
 		features: ['seed', 'guidanceScale'],
-		optimizePromptModes: [],
-		layerDecompositionSizes: [],
 		guidanceScale: { min: 1, max: 10, default: 2.5 },
 		seed: { min: -1, max: 2_147_483_647, default: -1 },
-		notice: LEGACY_NOTICE,
 	},
 	{
 		id: 'doubao-seededit-3-0-i2i-250628',
 		displayName: 'SeedEdit 3.0 Image-to-Image (Legacy)',
-		legacy: true,
+		...V3_FAMILY,
 		aliases: ['doubao-seededit-3.0-i2i'],
-		alternateIds: [],
-		sizePresets: [],
-		defaultSize: '1024x1024',
-		customSize: true,
-		pixelRange: { min: 262_144, max: 4_194_304 },
-		maxAspectRatio: 16,
 		maxReferenceImages: 1,
 		requiresReferenceImage: true,
 		features: ['referenceImages', 'guidanceScale'],
-		optimizePromptModes: [],
-		layerDecompositionSizes: [],
 		guidanceScale: { min: 1, max: 10, default: 5.5 },
-		notice: LEGACY_NOTICE,
 	},
 ];
 

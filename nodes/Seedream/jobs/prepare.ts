@@ -35,16 +35,27 @@ export interface PreparedJob {
 	output: OutputSettings;
 }
 
-/** The parameters Generate and Edit share: model, prompt, size and options. */
+/** The parameters every Image operation has: model (or custom id), prompt and size. */
+export function readModelPromptSize(
+	context: IExecuteFunctions,
+	itemIndex: number,
+	defaultSize = '',
+): Pick<ImageRequestInput, 'model' | 'customModelId' | 'prompt' | 'size'> {
+	return {
+		model: context.getNodeParameter('model', itemIndex) as string,
+		customModelId: context.getNodeParameter('customModelId', itemIndex, '') as string,
+		prompt: context.getNodeParameter('prompt', itemIndex, '') as string,
+		size: context.getNodeParameter('size', itemIndex, defaultSize) as string,
+	};
+}
+
+/** The parameters Generate and Edit share: model, prompt, size (or Width x Height) and options. */
 export function readCommonInput(context: IExecuteFunctions, itemIndex: number): ImageJobInput {
 	const options = (context.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
 	return {
 		options,
 		request: {
-			model: context.getNodeParameter('model', itemIndex) as string,
-			customModelId: context.getNodeParameter('customModelId', itemIndex, '') as string,
-			prompt: context.getNodeParameter('prompt', itemIndex, '') as string,
-			size: context.getNodeParameter('size', itemIndex, '') as string,
+			...readModelPromptSize(context, itemIndex),
 			customSize: context.getNodeParameter('customSize', itemIndex, '') as string,
 			options: options as ImageOptions,
 			maxImages: options.maxImages as number | undefined,

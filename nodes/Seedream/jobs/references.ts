@@ -40,15 +40,23 @@ export function checkDataUri(node: INode, itemIndex: number, uri: string, label:
 		);
 	}
 	const bytes = Buffer.from(match[2].replace(/\s+/g, ''), 'base64');
-	const type = sniffImageType(bytes.subarray(0, 16));
-	if (!type) {
-		throw invalid(
-			node,
-			itemIndex,
-			`${label} does not contain an image`,
-			'The base64 data must be a PNG, JPEG, WebP, BMP, TIFF or GIF file.',
-		);
-	}
+	return imageDataUri(node, itemIndex, bytes, label, {
+		message: `${label} does not contain an image`,
+		description: 'The base64 data must be a PNG, JPEG, WebP, BMP, TIFF or GIF file.',
+	});
+}
+
+/**
+ * The API's checks on a reference image's bytes (docs/api-contract.md §4): at most 10 MB, and a
+ * real image whatever type was declared; the data URI is built from the type the bytes show.
+ */
+function imageDataUri(
+	node: INode,
+	itemIndex: number,
+	bytes: Buffer,
+	label: string,
+	notAnImage: { message: string; description: string },
+): string {
 	if (bytes.length > API_LIMITS.maxReferenceImageBytes) {
 		throw invalid(
 			node,
@@ -57,6 +65,8 @@ export function checkDataUri(node: INode, itemIndex: number, uri: string, label:
 			`Each reference image may be ${MAX_MB} MB at most. Resize or compress it first.`,
 		);
 	}
+	const type = sniffImageType(bytes.subarray(0, 16));
+	if (!type) throw invalid(node, itemIndex, notAnImage.message, notAnImage.description);
 	return `data:${type.mimeType};base64,${bytes.toString('base64')}`;
 }
 
@@ -99,24 +109,10 @@ async function binaryToDataUri(
 		);
 	}
 	const bytes = await context.helpers.getBinaryDataBuffer(itemIndex, property);
-	if (bytes.length > API_LIMITS.maxReferenceImageBytes) {
-		throw invalid(
-			node,
-			itemIndex,
-			`${label} is larger than ${MAX_MB} MB`,
-			`Each reference image may be ${MAX_MB} MB at most. Resize or compress it first.`,
-		);
-	}
-	const type = sniffImageType(bytes.subarray(0, 16));
-	if (!type) {
-		throw invalid(
-			node,
-			itemIndex,
-			`${label} is not an image`,
-			'Its content is no PNG, JPEG, WebP, BMP, TIFF or GIF file.',
-		);
-	}
-	return `data:${type.mimeType};base64,${bytes.toString('base64')}`;
+	return imageDataUri(node, itemIndex, bytes, label, {
+		message: `${label} is not an image`,
+		description: 'Its content is no PNG, JPEG, WebP, BMP, TIFF or GIF file.',
+	});
 }
 
 /**

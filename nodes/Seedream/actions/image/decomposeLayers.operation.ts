@@ -6,6 +6,7 @@ import { modeProperties } from '../../descriptions/delivery.description';
 import { imageOptionsCollection } from '../../descriptions/image.description';
 import { modelSelectorProperties } from '../../descriptions/model.description';
 import { runImageJobs } from '../../jobs/imageJobs';
+import { readModelPromptSize } from '../../jobs/prepare';
 import type { ImageOptions } from '../../jobs/imageRequest';
 import { collectReferenceImages } from '../../jobs/references';
 import type { ItemOutcome, RunPolicy } from '../../shared/taskResult';
@@ -108,10 +109,7 @@ export async function execute(this: IExecuteFunctions, policy: RunPolicy): Promi
 		return {
 			options,
 			request: {
-				model: context.getNodeParameter('model', itemIndex) as string,
-				customModelId: context.getNodeParameter('customModelId', itemIndex, '') as string,
-				prompt: context.getNodeParameter('prompt', itemIndex, '') as string,
-				size: context.getNodeParameter('size', itemIndex, 'auto') as string,
+				...readModelPromptSize(context, itemIndex, 'auto'),
 				options: {
 					responseFormat: options.responseFormat,
 					watermark: options.watermark,
