@@ -145,8 +145,6 @@ export interface MockStats {
 	maxConcurrentCreates: number;
 	/** Most image downloads being served at the same moment. */
 	maxConcurrentDownloads: number;
-	/** @deprecated Same counter as `creates`. */
-	readonly createRequests: number;
 }
 
 export interface RecordedRequest {
@@ -376,9 +374,7 @@ const DEFAULT_OPTIONS: MockOptions = {
 	maxBodyBytes: 64 * 1024 * 1024,
 };
 
-type Counters = Omit<MockStats, 'createRequests'>;
-
-const zeroCounters = (): Counters => ({
+const zeroCounters = (): MockStats => ({
 	creates: 0,
 	createsRejected: 0,
 	jobsCreated: 0,
@@ -392,12 +388,6 @@ const zeroCounters = (): Counters => ({
 	maxConcurrentCreates: 0,
 	maxConcurrentDownloads: 0,
 });
-
-function newStats(): MockStats {
-	const stats = zeroCounters() as MockStats;
-	Object.defineProperty(stats, 'createRequests', { get: () => stats.creates, enumerable: false });
-	return stats;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 /** Unix seconds with millisecond precision, like the platform's task timestamps. */
@@ -418,7 +408,7 @@ class SeedreamMock implements MockServer {
 	url = '';
 	port = 0;
 	readonly options: MockOptions;
-	readonly stats = newStats();
+	readonly stats = zeroCounters();
 	readonly requests: RecordedRequest[] = [];
 	readonly tasks = new Map<string, TaskRecord>();
 	readonly callbacks: CallbackDelivery[] = [];

@@ -815,7 +815,6 @@ describe('fault injection and the create counter', () => {
 			creates: 2,
 			createsRejected: 1,
 			jobsCreated: 1,
-			createRequests: 2,
 		});
 	});
 
