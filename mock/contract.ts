@@ -179,7 +179,7 @@ export const CONTRACT_LIMITS = {
 	maxTaskIdsPerBatch: 50,
 	/** `WxH` aspect-ratio bound (§4). */
 	maxAspectRatio: 16,
-	/** Layers above the base of a decomposition (§2.1, §4). */
+	/** Layers of a decomposition (§2.1, §4); the mock counts them above the base. */
 	maxLayers: 16,
 } as const;
 
