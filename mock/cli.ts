@@ -41,8 +41,7 @@ function parseArguments(argv: string[]): { options: MockOptions; quiet: boolean 
 		}
 		const setter = argv[index].startsWith('--') ? FLAGS[name] : undefined;
 		const value = argv[index + 1];
-		if (!setter || value === undefined)
-			throw new Error(`unknown or incomplete argument "${argv[index]}"`);
+		if (!setter || value === undefined) throw new Error(`unknown or incomplete argument "${argv[index]}"`);
 		setter(options, value);
 		index++;
 	}
