@@ -1,6 +1,6 @@
-// A contract-faithful mock of Ace Data Cloud's Seedream API (/work/shared/reference/seedream-api.md):
-// sync, async, callback and NDJSON generation, task lookups, real image files, fault injection.
-// Loopback only. Per-model rules come from the node's capability table (via ./validation).
+// A mock of Ace Data Cloud's Seedream API as docs/api-contract.md describes it (§6): sync, async,
+// callback and NDJSON generation, task lookups, real image files, fault injection. Loopback only.
+// Its API facts live in ./contract, kept apart from the node's table so the two check each other.
 import { randomBytes, randomUUID } from 'node:crypto';
 import {
 	createServer,
@@ -12,7 +12,7 @@ import {
 import { request as httpsRequest } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
-import { pixelsForSize } from '../nodes/Seedream/capabilities';
+import { CONTRACT_LIMITS, ENUMS, IMAGES_API_ID, PRESET_SQUARES, ROUTES } from './contract';
 import {
 	errorReply,
 	json,
@@ -24,7 +24,15 @@ import {
 	type Reply,
 } from './http';
 import { EXTENSIONS, ImageCache, MIME_TYPES, type ImageFormat, type ImageSpec } from './images';
-import { bad, HttpError, validateCreate, type CreatePlan, type RequestBody } from './validation';
+import {
+	bad,
+	HttpError,
+	isPreset,
+	parseSize,
+	validateCreate,
+	type CreatePlan,
+	type RequestBody,
+} from './validation';
 
 export { HttpError, validateCreate, acceptedModelIds } from './validation';
 export type { CreatePlan, RequestBody } from './validation';
@@ -137,8 +145,6 @@ export interface MockStats {
 	maxConcurrentCreates: number;
 	/** Most image downloads being served at the same moment. */
 	maxConcurrentDownloads: number;
-	/** @deprecated Same counter as `creates`. */
-	readonly createRequests: number;
 }
 
 export interface RecordedRequest {
@@ -221,6 +227,12 @@ const SENSITIVE_OUTPUT = {
 
 const LAYER_NAMES = ['Title text', 'Product', 'Badge', 'Tagline', 'Logo', 'Decoration'];
 
+/** What a validated size renders as: presets as 1:1 squares (§4), `auto` as 2K. */
+function pixelsFor(size: string): { width: number; height: number } {
+	if (isPreset(size)) return PRESET_SQUARES[size];
+	return parseSize(size) ?? PRESET_SQUARES['2K'];
+}
+
 function valueFor<T>(option: PerRequest<T> | undefined, body: RequestBody, fallback: T): T {
 	if (option === undefined) return fallback;
 	return typeof option === 'function' ? (option as (body: RequestBody) => T)(body) : option;
@@ -247,13 +259,13 @@ function layerBox(index: number, count: number, width: number, height: number) {
 }
 
 function layerSlots(body: RequestBody, plan: CreatePlan, options: MockOptions): Slot[] {
-	const { width, height } = pixelsForSize(plan.size);
+	const { width, height } = pixelsFor(plan.size);
 	const noise = options.jpegNoise ?? 0;
 	const base: Slot = {
 		image: { width, height, format: outputFormat(body, options), variant: 0, noise },
 		extra: { z_index: 0 },
 	};
-	const count = Math.max(0, Math.min(16, options.layerCount ?? 2));
+	const count = Math.max(0, Math.min(CONTRACT_LIMITS.maxLayers, options.layerCount ?? 2));
 	const layers = Array.from({ length: count }, (_, index): Slot => {
 		const box = layerBox(index, count, width, height);
 		const [left, top, right, bottom] = box.absolute;
@@ -280,7 +292,7 @@ function layerSlots(body: RequestBody, plan: CreatePlan, options: MockOptions): 
 
 function generationSlots(body: RequestBody, plan: CreatePlan, options: MockOptions): Slot[] {
 	if (plan.layerDecomposition) return layerSlots(body, plan, options);
-	const { width, height } = pixelsForSize(plan.size);
+	const { width, height } = pixelsFor(plan.size);
 	const failing = new Set(valueFor(options.failImages, body, []));
 	return Array.from(
 		{ length: plan.imageCount },
@@ -327,11 +339,9 @@ function usageFor(plan: CreatePlan, body: RequestBody, data: RequestBody[]) {
 // ---------------------------------------------------------------------------------------------
 // The server
 
-const IMAGES_API_ID = '86ad30f3-0bc8-4b9b-b019-b9fa5b05672e';
-
 const API_ROUTES = new Map<string, 'create' | 'task'>([
-	['/seedream/images', 'create'],
-	['/seedream/tasks', 'task'],
+	[ROUTES.images, 'create'],
+	[ROUTES.tasks, 'task'],
 ]);
 
 const DEFAULT_OPTIONS: MockOptions = {
@@ -364,9 +374,7 @@ const DEFAULT_OPTIONS: MockOptions = {
 	maxBodyBytes: 64 * 1024 * 1024,
 };
 
-type Counters = Omit<MockStats, 'createRequests'>;
-
-const zeroCounters = (): Counters => ({
+const zeroCounters = (): MockStats => ({
 	creates: 0,
 	createsRejected: 0,
 	jobsCreated: 0,
@@ -380,12 +388,6 @@ const zeroCounters = (): Counters => ({
 	maxConcurrentCreates: 0,
 	maxConcurrentDownloads: 0,
 });
-
-function newStats(): MockStats {
-	const stats = zeroCounters() as MockStats;
-	Object.defineProperty(stats, 'createRequests', { get: () => stats.creates, enumerable: false });
-	return stats;
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, Math.max(0, ms)));
 /** Unix seconds with millisecond precision, like the platform's task timestamps. */
@@ -406,7 +408,7 @@ class SeedreamMock implements MockServer {
 	url = '';
 	port = 0;
 	readonly options: MockOptions;
-	readonly stats = newStats();
+	readonly stats = zeroCounters();
 	readonly requests: RecordedRequest[] = [];
 	readonly tasks = new Map<string, TaskRecord>();
 	readonly callbacks: CallbackDelivery[] = [];
@@ -779,7 +781,7 @@ class SeedreamMock implements MockServer {
 	private queryTasks(body: RequestBody): Reply {
 		const action = body.action ?? 'retrieve';
 		if (action === 'retrieve_batch') return this.retrieveBatch(body.ids);
-		if (action !== 'retrieve') throw bad('action must be one of retrieve, retrieve_batch');
+		if (action !== 'retrieve') throw bad(`action must be one of ${ENUMS.taskActions.join(', ')}`);
 		this.stats.taskQueries++;
 		if (typeof body.id !== 'string' || body.id === '') throw bad('id is required');
 		const record = this.tasks.get(body.id);

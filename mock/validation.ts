@@ -1,16 +1,23 @@
 // Create-request validation of the mock API (contract §1.4, §1.5, §4) and its error envelope (§3).
-// Per-model facts come from the capability table, so node and mock cannot drift; the exception is
-// a rule learnt after the table (Pro's stricter body), written here from the contract notes so a
-// node that breaks it fails against the mock even if the table agrees with the node.
+// Every fact comes from ./contract, the mock's own restatement of docs/api-contract.md, never from
+// the node's capability table: a node whose table is wrong then fails against the mock.
 import {
-	API_LIMITS,
-	findModel,
-	MODELS,
-	sizeProblem,
-	supports,
-	type ModelCapabilities,
-	type ModelFeature,
-} from '../nodes/Seedream/capabilities';
+	CONTRACT_LIMITS,
+	CONTRACT_MODELS,
+	contractModel,
+	DECOMPOSITION_EXCLUDES,
+	DEFAULT_SIZE,
+	ENUMS,
+	ERROR_MESSAGES,
+	EXPLICIT_SIZE,
+	KEYS_PRO_REFUSES,
+	REFERENCE_FORMATS,
+	SIZE_PRESETS,
+	takes,
+	type ContractModel,
+	type ModelField,
+	type SizePreset,
+} from './contract';
 import { sniffImageFormat } from './images';
 
 export type RequestBody = Record<string, unknown>;
@@ -18,18 +25,7 @@ export type RequestBody = Record<string, unknown>;
 // ---------------------------------------------------------------------------------------------
 // Errors (contract §3)
 
-export const MESSAGES: Record<string, string> = {
-	no_token: 'No token specified for the request.',
-	invalid_token: 'The specified token is invalid or wrong.',
-	used_up: 'Your balance is not sufficient for current request, please buy more in Ace Data Cloud.',
-	token_expired: 'token expired.',
-	too_many_requests: 'You have exceeded the rate limit.',
-	no_api: 'API does not exist, please make sure url is correct.',
-	request_too_large: 'Request body is too large.',
-	api_error: 'Internal server error.',
-	timeout: 'The request timed out.',
-	not_found: 'The task does not exist.',
-};
+export const MESSAGES = ERROR_MESSAGES;
 
 /** `code: null` sends an envelope without a code, as an unexplained 403 can come (contract §3). */
 export class HttpError extends Error {
@@ -56,7 +52,7 @@ export function codeForStatus(status: number): string {
 
 /** What a valid create request asks for, worked out once. */
 export interface CreatePlan {
-	model: ModelCapabilities;
+	model: ContractModel;
 	references: string[];
 	layerDecomposition: boolean;
 	/** Effective `size` (the request's, or the upstream default). */
@@ -75,13 +71,11 @@ export interface ValidationOptions {
 
 /** Images an image set makes when `max_images` is not given (upstream decides from the prompt). */
 const DEFAULT_SET_SIZE = 4;
-const REFERENCE_FORMATS = ['jpeg', 'jpg', 'png', 'webp', 'bmp', 'tiff', 'gif'];
 
 export function acceptedModelIds(options: ValidationOptions = {}): string[] {
-	return MODELS.filter((model) => options.acceptLegacyModels || !model.legacy).flatMap((model) => [
-		model.id,
-		...model.alternateIds,
-	]);
+	return CONTRACT_MODELS.filter((model) => options.acceptLegacyModels || !model.retired).flatMap(
+		(model) => [model.id, ...model.olderIds],
+	);
 }
 
 function oneOf(body: RequestBody, field: string, allowed: readonly unknown[]): void {
@@ -91,18 +85,18 @@ function oneOf(body: RequestBody, field: string, allowed: readonly unknown[]): v
 	}
 }
 
-function requireFeature(model: ModelCapabilities, feature: ModelFeature, field: string): void {
-	if (!supports(model, feature)) throw bad(`${field} is not supported for model ${model.id}`);
+function requireField(model: ContractModel, field: ModelField): void {
+	if (!takes(model, field)) throw bad(`${field} is not supported for model ${model.id}`);
 }
 
-function checkModel(body: RequestBody, options: ValidationOptions): ModelCapabilities {
+function checkModel(body: RequestBody, options: ValidationOptions): ContractModel {
 	if (body.model === undefined || body.model === '') throw bad('model is required');
 	const allowed = acceptedModelIds(options);
-	// Aliases (dot forms) are known to the table but rejected by the API: match ids exactly.
+	// Dot-form aliases are rejected like any unknown id (§1.3).
 	if (typeof body.model !== 'string' || !allowed.includes(body.model)) {
 		throw bad(`model must be one of ${allowed.join(', ')}`);
 	}
-	return findModel(body.model)!;
+	return contractModel(body.model)!;
 }
 
 function checkPrompt(body: RequestBody, layerDecomposition: boolean): void {
@@ -112,23 +106,31 @@ function checkPrompt(body: RequestBody, layerDecomposition: boolean): void {
 	if (empty && !layerDecomposition) throw bad('prompt is required');
 }
 
-/**
- * Seedream 5.0 Pro answers 400 when `sequential_image_generation` or `stream` is in the body at all,
- * even as "disabled" or false (updates-2026-12, third-party report). Other models take them.
- */
-const PRO_MODEL_ID = 'doubao-seedream-5-0-pro-260628';
-const KEYS_PRO_REJECTS = ['sequential_image_generation', 'stream'];
-
-function checkProBody(body: RequestBody): void {
-	if (body.model !== PRO_MODEL_ID) return;
-	const present = KEYS_PRO_REJECTS.find((key) => Object.prototype.hasOwnProperty.call(body, key));
-	if (present) throw bad(`${present} is not supported for model ${PRO_MODEL_ID}`);
+/** Pro refuses some keys even with their off values (§1.4 rule 8), so a node must leave them out. */
+function checkProBody(body: RequestBody, model: ContractModel): void {
+	const refused = KEYS_PRO_REFUSES[model.id] ?? [];
+	const present = refused.find((key) => Object.prototype.hasOwnProperty.call(body, key));
+	if (present) throw bad(`${present} is not supported for model ${model.id}`);
 }
 
-/** `seed` and `guidance_scale` left with the v3 models. */
-function checkRetiredParameters(body: RequestBody, model: ModelCapabilities): void {
-	if (body.seed !== undefined) requireFeature(model, 'seed', 'seed');
-	if (body.guidance_scale !== undefined) requireFeature(model, 'guidanceScale', 'guidance_scale');
+/** `seed` and `guidance_scale` left with the v3 models (§1.4 rule 9). */
+function checkRetiredParameters(body: RequestBody, model: ContractModel): void {
+	if (body.seed !== undefined) {
+		requireField(model, 'seed');
+		const { min, max } = model.seed!;
+		const seed = body.seed;
+		if (!Number.isInteger(seed) || (seed as number) < min || (seed as number) > max) {
+			throw bad(`seed must be an integer between ${min} and ${max}`);
+		}
+	}
+	if (body.guidance_scale !== undefined) {
+		requireField(model, 'guidance_scale');
+		const { min, max } = model.guidanceScale!;
+		const scale = body.guidance_scale;
+		if (typeof scale !== 'number' || scale < min || scale > max) {
+			throw bad(`guidance_scale must be a number between ${min} and ${max}`);
+		}
+	}
 }
 
 function referenceList(body: RequestBody): string[] {
@@ -156,64 +158,110 @@ function checkReference(reference: string, index: number): void {
 	if (base64.length % 4 !== 0) throw bad(`${name} is not valid base64`);
 	const bytes =
 		(base64.length / 4) * 3 - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
-	if (bytes > API_LIMITS.maxReferenceImageBytes) throw bad(`${name} exceeds the 10 MB size limit`);
+	if (bytes > CONTRACT_LIMITS.maxReferenceImageBytes)
+		throw bad(`${name} exceeds the 10 MB size limit`);
 	if (!sniffImageFormat(Buffer.from(base64.slice(0, 64), 'base64'))) {
 		throw bad(`${name} is not a decodable image`);
 	}
 }
 
-function checkReferences(model: ModelCapabilities, references: string[]): void {
-	if (references.length > 0 && model.maxReferenceImages === 0) {
+function checkReferences(model: ContractModel, references: string[]): void {
+	if (references.length > 0 && !takes(model, 'image')) {
 		throw bad(`image is not supported for model ${model.id}`);
 	}
-	if (references.length === 0 && model.requiresReferenceImage) {
+	if (references.length === 0 && model.requiresReference) {
 		throw bad(`image is required for model ${model.id}`);
 	}
-	if (references.length > model.maxReferenceImages) {
-		throw bad(`the number of reference images cannot exceed ${model.maxReferenceImages}`);
+	const max = model.maxReferences ?? CONTRACT_LIMITS.maxReferences;
+	if (references.length > max) {
+		throw bad(`the number of reference images cannot exceed ${max}`);
 	}
 	references.forEach(checkReference);
 }
 
-/** Omitted size: upstream's default 2048x2048 (2K), `auto` for decomposition. */
-function effectiveSize(body: RequestBody, model: ModelCapabilities, layer: boolean): string {
+/** Omitted size: upstream's default 2048x2048 (§1.4), `auto` for decomposition. */
+function effectiveSize(body: RequestBody, model: ContractModel, layer: boolean): string {
 	if (body.size !== undefined) {
 		if (typeof body.size !== 'string') throw bad('size must be a string');
 		return body.size;
 	}
 	if (layer) return 'auto';
-	return model.sizePresets.includes('2K') ? '2K' : model.defaultSize;
+	return model.presets.includes(DEFAULT_SIZE.preset) ? DEFAULT_SIZE.preset : DEFAULT_SIZE.explicit;
+}
+
+export function isPreset(size: string): size is SizePreset {
+	return (SIZE_PRESETS as readonly string[]).includes(size);
+}
+
+export function parseSize(size: string): { width: number; height: number } | undefined {
+	const match = EXPLICIT_SIZE.exec(size);
+	if (!match) return undefined;
+	const [width, height] = [Number(match[1]), Number(match[2])];
+	return width > 0 && height > 0 ? { width, height } : undefined;
+}
+
+/** Why `size` is refused for the model (§1.4 rule 2, §1.5, §4), in the API's words where known. */
+export function sizeProblem(
+	model: ContractModel,
+	size: string,
+	layer: boolean,
+): string | undefined {
+	if (layer) {
+		if (model.decompositionSizes.includes(size)) return undefined;
+		return `size "${size}" is not supported for layer decomposition with ${model.id}; use one of ${model.decompositionSizes.join(', ')}`;
+	}
+	if (isPreset(size)) {
+		if (model.presets.includes(size)) return undefined;
+		return model.presets.length
+			? `the specified size is not supported for model ${model.id}; presets: ${model.presets.join(', ')}`
+			: `the specified size is not supported for model ${model.id}; it needs an explicit WIDTHxHEIGHT size`;
+	}
+	const explicit = parseSize(size);
+	if (!explicit) {
+		return `size "${size}" is neither a preset (${model.presets.join(', ') || 'none for this model'}) nor WIDTHxHEIGHT such as 2048x2048`;
+	}
+	const pixels = explicit.width * explicit.height;
+	const range = model.pixels;
+	// No documented range (the v3 models): the API had the last word, the mock accepts the size.
+	if (range && (pixels < range.min || pixels > range.max)) {
+		return `size ${size} has ${pixels} pixels; ${model.id} accepts ${range.min} to ${range.max} pixels (width × height)`;
+	}
+	const ratio = explicit.width / explicit.height;
+	if (ratio > model.maxAspectRatio || ratio < 1 / model.maxAspectRatio) {
+		return `size ${size} has an aspect ratio beyond 1:${model.maxAspectRatio}`;
+	}
+	return undefined;
 }
 
 /** Images the request produces; validates the image-set fields on the way. */
-function checkImageSet(body: RequestBody, model: ModelCapabilities, references: number): number {
-	oneOf(body, 'sequential_image_generation', ['auto', 'disabled']);
+function checkImageSet(body: RequestBody, model: ContractModel, references: number): number {
+	oneOf(body, 'sequential_image_generation', ENUMS.sequential_image_generation);
 	if (body.sequential_image_generation !== 'auto') return 1;
-	requireFeature(model, 'imageSet', 'sequential_image_generation');
+	requireField(model, 'sequential_image_generation');
 	const options = body.sequential_image_generation_options as { max_images?: unknown } | undefined;
 	const max = options?.max_images;
 	if (max === undefined) {
 		return Math.max(
 			1,
-			Math.min(DEFAULT_SET_SIZE, API_LIMITS.maxReferencePlusGenerated - references),
+			Math.min(DEFAULT_SET_SIZE, CONTRACT_LIMITS.maxReferencePlusGenerated - references),
 		);
 	}
 	if (
 		!Number.isInteger(max) ||
 		(max as number) < 1 ||
-		(max as number) > API_LIMITS.maxImagesPerSet
+		(max as number) > CONTRACT_LIMITS.maxImagesPerSet
 	) {
-		throw bad(`max_images must be an integer between 1 and ${API_LIMITS.maxImagesPerSet}`);
+		throw bad(`max_images must be an integer between 1 and ${CONTRACT_LIMITS.maxImagesPerSet}`);
 	}
-	if (references + (max as number) > API_LIMITS.maxReferencePlusGenerated) {
+	if (references + (max as number) > CONTRACT_LIMITS.maxReferencePlusGenerated) {
 		throw bad(
-			`the number of reference images plus max_images cannot exceed ${API_LIMITS.maxReferencePlusGenerated}`,
+			`the number of reference images plus max_images cannot exceed ${CONTRACT_LIMITS.maxReferencePlusGenerated}`,
 		);
 	}
 	return max as number;
 }
 
-function checkDelivery(body: RequestBody, model: ModelCapabilities): void {
+function checkDelivery(body: RequestBody, model: ContractModel): void {
 	for (const flag of ['stream', 'async', 'watermark'] as const) {
 		if (body[flag] !== undefined && typeof body[flag] !== 'boolean')
 			throw bad(`${flag} must be a boolean`);
@@ -223,29 +271,29 @@ function checkDelivery(body: RequestBody, model: ModelCapabilities): void {
 			throw bad('callback_url must be an http(s) URL');
 		}
 	}
-	oneOf(body, 'response_format', ['url', 'b64_json']);
+	oneOf(body, 'response_format', ENUMS.response_format);
 	if (body.stream !== true) return;
-	requireFeature(model, 'stream', 'stream');
+	requireField(model, 'stream');
 	if (body.async === true || body.callback_url !== undefined) {
 		throw bad('stream cannot be used together with async or callback_url');
 	}
 }
 
-function checkModelOptions(body: RequestBody, model: ModelCapabilities): void {
-	oneOf(body, 'output_format', ['jpeg', 'png']);
-	if (body.output_format !== undefined) requireFeature(model, 'outputFormat', 'output_format');
+function checkModelOptions(body: RequestBody, model: ContractModel): void {
+	oneOf(body, 'output_format', ENUMS.output_format);
+	if (body.output_format !== undefined) requireField(model, 'output_format');
 	if (body.tools !== undefined) {
 		const tools = body.tools;
 		const valid =
 			Array.isArray(tools) &&
 			tools.every((tool) => (tool as { type?: unknown } | null)?.type === 'web_search');
 		if (!valid) throw bad('tools must be an array of {"type":"web_search"}');
-		requireFeature(model, 'webSearch', 'tools');
+		requireField(model, 'tools');
 	}
 	const optimize = body.optimize_prompt_options as { mode?: unknown } | undefined;
 	if (optimize === undefined) return;
-	requireFeature(model, 'optimizePrompt', 'optimize_prompt_options');
-	const modes: readonly unknown[] = model.optimizePromptModes;
+	requireField(model, 'optimize_prompt_options');
+	const modes: readonly unknown[] = model.optimizeModes;
 	if (!modes.includes(optimize?.mode)) {
 		throw bad(
 			`optimize_prompt_options.mode must be ${modes.map((mode) => `'${mode}'`).join(' or ')}`,
@@ -253,34 +301,32 @@ function checkModelOptions(body: RequestBody, model: ModelCapabilities): void {
 	}
 }
 
-/** Pro single-image editing only; transparent needs PNG output. */
-function checkBackground(body: RequestBody, model: ModelCapabilities, references: number): void {
-	oneOf(body, 'background', ['transparent', 'opaque']);
+/** Pro single-image editing only; transparent needs PNG output (§1.4 rule 5). */
+function checkBackground(body: RequestBody, model: ContractModel, references: number): void {
+	oneOf(body, 'background', ENUMS.background);
 	if (body.background === undefined) return;
-	requireFeature(model, 'background', 'background');
+	requireField(model, 'background');
 	if (references !== 1) throw bad('background requires exactly one input image');
 	if (body.background === 'transparent' && body.output_format !== 'png') {
 		throw bad('background "transparent" requires output_format "png"');
 	}
 }
 
-/** Fields that cannot go with layer_decomposition, and when a value counts as set. */
-const LAYER_CONFLICTS: Record<string, (value: unknown) => boolean> = {
+/** When a field that cannot go with layer_decomposition (§1.4 rule 6) counts as set. */
+const IS_SET: Record<string, (value: unknown) => boolean> = {
 	sequential_image_generation: (value) => value === 'auto',
 	stream: (value) => value === true,
-	tools: (value) => value !== undefined,
-	background: (value) => value !== undefined,
 };
 
 function checkLayerDecomposition(
 	body: RequestBody,
-	model: ModelCapabilities,
+	model: ContractModel,
 	references: number,
 ): void {
-	requireFeature(model, 'layerDecomposition', 'layer_decomposition');
+	requireField(model, 'layer_decomposition');
 	if (references !== 1) throw bad('layer_decomposition requires exactly one input image');
-	const conflicts = Object.keys(LAYER_CONFLICTS).filter((field) =>
-		LAYER_CONFLICTS[field](body[field]),
+	const conflicts = DECOMPOSITION_EXCLUDES.filter((field) =>
+		(IS_SET[field] ?? ((value) => value !== undefined))(body[field]),
 	);
 	if (conflicts.length)
 		throw bad(`layer_decomposition cannot be combined with ${conflicts.join(', ')}`);
@@ -289,7 +335,7 @@ function checkLayerDecomposition(
 /** Throws the HTTP 400 the API gives for an invalid create request; otherwise says what to produce. */
 export function validateCreate(body: RequestBody, options: ValidationOptions = {}): CreatePlan {
 	const model = checkModel(body, options);
-	checkProBody(body);
+	checkProBody(body, model);
 	if (body.layer_decomposition !== undefined && typeof body.layer_decomposition !== 'boolean') {
 		throw bad('layer_decomposition must be a boolean');
 	}

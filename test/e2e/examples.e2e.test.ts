@@ -91,7 +91,7 @@ describe.each(LINES)('example workflows in a real n8n %s.x', (wanted) => {
 		expect(item.json).toMatchObject({ model: 'doubao-seedream-4-0-250828', size: '2048x2048' });
 		expect(item.binary.data).toMatchObject({ mimeType: 'image/jpeg', fileName: `${item.json.task_id}-1.jpg` });
 		expect(writtenImages()).toEqual([{ name: `${item.json.task_id}-1.jpg`, width: 2048, height: 2048, format: 'jpeg' }]);
-		expect(mock.stats.createRequests).toBe(1);
+		expect(mock.stats.creates).toBe(1);
 	});
 
 	it('edit-binary-reference.json: Edit sends the previous node binary as a data URI', async () => {
@@ -122,7 +122,7 @@ describe.each(LINES)('example workflows in a real n8n %s.x', (wanted) => {
 			'a snowy cabin at night',
 		]);
 		expect(items.map((item: { pairedItem: unknown }) => item.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
-		expect(mock.stats.createRequests).toBe(3);
+		expect(mock.stats.creates).toBe(3);
 		expect(mock.requests.filter((request) => request.path === '/seedream/images').every((request) => (request.body as { async?: boolean }).async === true)).toBe(true);
 		expect(mock.stats.taskQueries).toBe(0);
 		expect(mock.stats.batchQueries).toBeGreaterThanOrEqual(1);
@@ -186,7 +186,7 @@ describe.each(LINES)('example workflows in a real n8n %s.x', (wanted) => {
 		const waited = runtime.nodeOutput(run, 'Wait for Images');
 		expect(waited.map((item: { json: { status: string } }) => item.json.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
 		expect(writtenImages()).toHaveLength(3);
-		expect(mock.stats.createRequests).toBe(3);
+		expect(mock.stats.creates).toBe(3);
 	});
 
 	it('scheduled-content-pipeline.json: the daily chain (Schedule or Manual trigger) writes a dated file', async () => {
@@ -201,7 +201,7 @@ describe.each(LINES)('example workflows in a real n8n %s.x', (wanted) => {
 		const [written] = writtenImages();
 		expect(written.name).toMatch(new RegExp(`^\\d{4}-\\d{2}-\\d{2}-daily-${item.json.task_id}-1\\.jpg$`));
 		expect(written).toMatchObject({ width: 2048, height: 2048, format: 'jpeg' });
-		expect(mock.stats.createRequests).toBe(1);
+		expect(mock.stats.creates).toBe(1);
 	});
 
 	it('ai-agent-tool.json: a real AI Agent calls the Seedream tool and gets compact JSON back', async () => {
@@ -219,7 +219,7 @@ describe.each(LINES)('example workflows in a real n8n %s.x', (wanted) => {
 			// The arguments reached the Seedream API.
 			const create = mock.requests.find((request) => request.path === '/seedream/images')!;
 			expect(create.body).toMatchObject({ model: 'doubao-seedream-4-0-250828', ...toolArguments });
-			expect(mock.stats.createRequests).toBe(1);
+			expect(mock.stats.creates).toBe(1);
 			// What the agent received from the tool: compact JSON with the URL, no base64.
 			const toolMessage = chat.requests
 				.flatMap((request) => request.body.messages ?? [])

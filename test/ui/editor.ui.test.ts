@@ -271,7 +271,7 @@ describe('the Seedream node in the n8n 2.41.1 editor (Chromium)', () => {
 		mock.reset();
 		await page.locator('[data-test-id="node-execute-button"]').first().click();
 		await page.getByText(/1 item/).first().waitFor({ timeout: 120_000 });
-		expect(mock.stats.createRequests).toBe(1);
+		expect(mock.stats.creates).toBe(1);
 		await page.locator('[data-test-id="ndv-run-data-display-mode"]').first().waitFor();
 		const binaryTab = page.getByText('Binary', { exact: true }).last();
 		await binaryTab.click();

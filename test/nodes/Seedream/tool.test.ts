@@ -146,7 +146,7 @@ describe('Seedream as an AI agent tool', () => {
 		expect(result.error?.message).toBe(`The ${label} mode does not work as an AI tool`);
 		expect(result.error?.description).toMatch(/Wait for Result/);
 		expect(result.waitTill).toBeUndefined();
-		expect(mock.stats.createRequests).toBe(0);
+		expect(mock.stats.creates).toBe(0);
 	});
 
 	it('in poll mode submits, polls and still answers with the finished images', async () => {
@@ -161,7 +161,7 @@ describe('Seedream as an AI agent tool', () => {
 		const result = await callTool(toolParameters(), [{ prompt: 'A red fox', size: '9K' }]);
 		expect(result.error).toBeDefined();
 		expect(`${result.error!.message} ${result.error!.description ?? ''}`).toMatch(/1K|2K|4K/);
-		expect(mock.stats.createRequests).toBe(0);
+		expect(mock.stats.creates).toBe(0);
 	});
 
 	it('keeps base64 out of Task → Get answers too (data URI references, b64_json results)', async () => {

@@ -346,7 +346,7 @@ describe('validation before any paid request', () => {
 		});
 		expect(result.error?.message).toContain('"Prompt" parameter is empty');
 		expect(result.error?.context?.itemIndex).toBe(2);
-		expect(api.mock.stats.createRequests).toBe(0);
+		expect(api.mock.stats.creates).toBe(0);
 	});
 
 	it.each([
