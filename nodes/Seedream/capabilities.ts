@@ -1,9 +1,9 @@
 /**
  * The single source of truth for what each Seedream model accepts.
  *
- * The node's UI (displayOptions), the pre-flight validation and the mock API all read this table,
- * so adding a model or a parameter is one edit here. Facts come from the API contract
- * (PB-SPEC / PB-GUIDE capability matrix, see README "Models").
+ * The node's UI (displayOptions) and the pre-flight validation read this table, so adding a model
+ * or a parameter is one edit here. Facts come from docs/api-contract.md §1.3–§1.5 and §4; the
+ * mock keeps its own copy of them (mock/contract.ts) and test/contract compares the two.
  */
 
 export type SizePreset = '1K' | '1.5K' | '2K' | '3K' | '4K';
@@ -63,7 +63,7 @@ export interface ModelCapabilities {
 	notice?: string;
 }
 
-/** Limits common to all models (API contract §4). */
+/** Limits common to all models (docs/api-contract.md §4; task ids per batch §2.4). */
 export const API_LIMITS = {
 	maxImagesPerSet: 15,
 	/** Reference images plus generated images may not exceed this. */
@@ -287,14 +287,7 @@ export function modelIdsWhere(predicate: (model: ModelCapabilities) => boolean):
 	return MODELS.filter(predicate).flatMap(modelNames);
 }
 
-/** Pixel size of a preset at 1:1, the shape the API returns when the prompt names no ratio. */
-export const PRESET_PIXELS: Record<SizePreset, { width: number; height: number }> = {
-	'1K': { width: 1024, height: 1024 },
-	'1.5K': { width: 1536, height: 1536 },
-	'2K': { width: 2048, height: 2048 },
-	'3K': { width: 3072, height: 3072 },
-	'4K': { width: 4096, height: 4096 },
-};
+const SIZE_PRESETS: readonly SizePreset[] = ['1K', '1.5K', '2K', '3K', '4K'];
 
 export const SIZE_PATTERN = /^([1-9][0-9]{1,4})x([1-9][0-9]{1,4})$/;
 
@@ -305,10 +298,10 @@ export function parseExplicitSize(size: string): { width: number; height: number
 }
 
 export function isPreset(size: string): size is SizePreset {
-	return Object.prototype.hasOwnProperty.call(PRESET_PIXELS, size);
+	return (SIZE_PRESETS as readonly string[]).includes(size);
 }
 
-/** Why a size is not acceptable for a model, or undefined when it is. Shared by node and mock. */
+/** Why a size is not acceptable for a model, or undefined when it is. */
 export function sizeProblem(
 	model: ModelCapabilities,
 	size: string,
@@ -337,12 +330,6 @@ export function sizeProblem(
 		return `size ${size} has an aspect ratio beyond 1:${model.maxAspectRatio}`;
 	}
 	return undefined;
-}
-
-/** The pixel size an accepted `size` produces (presets at 1:1; `auto` as 2K). */
-export function pixelsForSize(size: string): { width: number; height: number } {
-	if (isPreset(size)) return PRESET_PIXELS[size];
-	return parseExplicitSize(size) ?? PRESET_PIXELS['2K'];
 }
 
 /**

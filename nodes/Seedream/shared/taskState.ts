@@ -58,7 +58,7 @@ function hasImage(response: IDataObject): boolean {
  * §2.5): the state follows from `response`. Newer records may carry a `state`, possibly empty
  * while `response` is already final, so it is not read; `success: false` (or an error) is final
  * even without `finished_at`; a `response` without `success` is still pending; and
- * `success: true` with no image is a failure, not a success (updates-2026-12). A `{}` answer
+ * `success: true` with no image is a failure, not a success (§2.5). A `{}` answer
  * means the id is unknown. Some docs show the single `retrieve` answer flat
  * (`{success, task_id, data}`), so that shape is accepted too.
  */

@@ -6,7 +6,7 @@ import type { RequestKind } from './retry';
 const CONSOLE_URL = 'https://platform.acedata.cloud';
 
 // Keys can be limited to some APIs, and "task lookup does not grant permission to submit a
-// generation" (updates-2026-12), so the free credential test proves little for a generate call.
+// generation" (docs/api-contract.md §1.2), so the free credential test proves little for a generate call.
 const KEY_SCOPE_HINT = `This key is probably not allowed to use the Seedream Images API: Ace Data Cloud keys can be limited to some APIs. Allow it for the key, or use a key that has it, at ${CONSOLE_URL}.`;
 
 const KEY_LIMIT_HINT = `The key has reached its usage limit (Ace Data Cloud keys can carry one). Raise the limit or use another key at ${CONSOLE_URL}.`;
@@ -17,7 +17,7 @@ const UNEXPLAINED_403_HINT = `Ace Data Cloud refused the request (HTTP 403) with
 const CREDENTIAL_TEST_NOTE =
 	'A passing credential test does not settle this: it only looks up tasks (free), which a key may be allowed to do without being allowed to generate.';
 
-/** How to fix each error code of the Ace Data Cloud envelope (API contract §3). */
+/** How to fix each error code of the Ace Data Cloud envelope (docs/api-contract.md §3). */
 const FIX_HINTS: Record<string, string> = {
 	no_token:
 		'No token reached the API. Open the Seedream API credential and paste your Ace Data Cloud application token.',
@@ -58,7 +58,7 @@ export interface ApiErrorDetails {
 	rawBody?: string;
 }
 
-/** The API's error envelope, tolerating `error` as a string or missing (contract §3). */
+/** The API's error envelope, tolerating `error` as a string or missing (docs/api-contract.md §3). */
 export function readErrorEnvelope(body: unknown): {
 	code?: string;
 	message?: string;
