@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import { request } from 'undici';
 
 import { startMockServer, type MockOptions, type MockServer } from '../mock/server';
+import { queueMemory, queueThroughput } from './queue';
 import { MB, median, percentile, type Job, type JobResult } from './shared';
 
 // `npm run bench --quick` (no `--`) reaches the script only as npm_config_quick.
@@ -477,13 +478,18 @@ async function main(): Promise<void> {
 		['memory', memory],
 		['polling', polling],
 		['streaming', streaming],
+		// Real n8n 2.41.1 in queue mode (Postgres, Redis, several processes); --no-queue skips them.
+		['queue-memory', () => queueMemory(quick)],
+		['queue-throughput', () => queueThroughput(quick)],
 	];
+	const noQueue = process.argv.includes('--no-queue') || process.env.npm_config_queue === 'false';
 	const only = process.argv
 		.find((arg) => arg.startsWith('--only='))
 		?.slice('--only='.length)
 		.split(',');
 	for (const [name, workload] of workloads) {
 		if (only && !only.includes(name)) continue;
+		if (noQueue && name.startsWith('queue-')) continue;
 		const t = Date.now();
 		process.stdout.write(`running ${name}${quick ? ' (quick)' : ''}... `);
 		const report = await workload();
