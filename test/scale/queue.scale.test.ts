@@ -157,8 +157,8 @@ describe.each(MODES)('n8n 2.41.1 queue mode, binary data mode "%s"', (binaryMode
 		expect(new Set(callbacks.map((r) => r.target))).toEqual(new Set(c.webhookProcessors.map((p) => p.name)));
 		expect(callbacks.map((r) => r.status)).toEqual([200, 200, 200, 200, 200, 200]);
 		expect(startCount(pauseRun.id)).toBe(2);
+		// Which worker takes a job is Bull's choice; the crash test below needs no particular spread.
 		log(`workers used: ${[...workersUsed].join(', ')}`);
-		expect(workersUsed.size).toBe(2);
 	}, 420_000);
 
 	if (binaryMode !== 'database') return;
