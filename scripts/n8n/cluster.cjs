@@ -282,6 +282,7 @@ async function startCluster({ binaryMode = 'database', webhooks = 2, workers = 2
 	const logDir = process.env.SEEDREAM_SCALE_LOGS ? join(process.env.SEEDREAM_SCALE_LOGS, `${binaryMode}-${Date.now()}`) : undefined;
 	if (logDir) mkdirSync(logDir, { recursive: true });
 	const cluster = { root, userFolder, services, processes: [], binaryMode, logDir };
+	live.add(cluster);
 	try {
 		cluster.pg = await startPostgres({ services, root, port: await runtime.freePort() });
 		cluster.redis = await startRedis({ services, root, port: await runtime.freePort() });
@@ -346,7 +347,19 @@ async function startCluster({ binaryMode = 'database', webhooks = 2, workers = 2
 	return cluster;
 }
 
+/** Clusters not stopped yet: an aborted run (Ctrl-C, a jest timeout) must not leave them behind. */
+const live = new Set();
+process.once('exit', () => {
+	for (const cluster of live) {
+		for (const proc of cluster.processes ?? []) if (proc.alive()) proc.child.kill('SIGKILL');
+		cluster.redis?.stop();
+		cluster.pg?.stop();
+	}
+});
+for (const signal of ['SIGINT', 'SIGTERM']) process.once(signal, () => process.exit(130));
+
 async function stopCluster(cluster) {
+	live.delete(cluster);
 	await Promise.all((cluster.processes ?? []).map((proc) => proc.stop().catch(() => {})));
 	await cluster.balancer?.close().catch(() => {});
 	cluster.redis?.stop();
