@@ -4,7 +4,7 @@
 'use strict';
 const { spawn, spawnSync } = require('node:child_process');
 const { randomBytes } = require('node:crypto');
-const { appendFileSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } = require('node:fs');
+const { appendFileSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } = require('node:fs');
 const { request: httpRequest, createServer: createHttpServer } = require('node:http');
 const { tmpdir } = require('node:os');
 const { join } = require('node:path');
@@ -137,18 +137,21 @@ async function startRedis({ services, root, port }) {
 	mkdirSync(dir);
 	const pidFile = join(dir, 'redis.pid');
 	check(services.redisBin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'yes', '--dir', dir, '--pidfile', pidFile, '--logfile', join(dir, 'redis.log')]);
+	// The pid file can exist before its number is written, and process.kill(0) would signal this
+	// whole process group: wait for a real pid.
 	const deadline = Date.now() + 10_000;
-	while (!existsSync(pidFile)) {
+	let pid = 0;
+	while (!(pid > 0)) {
 		if (Date.now() > deadline) throw new Error('redis-server did not start');
 		await sleep(50);
+		pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : 0;
 	}
-	const pid = Number(require('node:fs').readFileSync(pidFile, 'utf8').trim());
 	return {
 		port,
 		pid,
 		stop() {
 			try {
-				process.kill(pid, 'SIGKILL');
+				if (pid > 0) process.kill(pid, 'SIGKILL');
 			} catch {
 				// already down
 			}
