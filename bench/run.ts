@@ -1,7 +1,8 @@
 // `npm run bench [-- --quick]`: throughput, memory, polling and streaming figures for the Seedream
 // node, measured against the project's mock API on loopback. The node runs through n8n-core's
 // real ExecuteContext (test/helpers/n8n.ts, the path the tests use) in a child process; the mock
-// runs in this process. Every time is compared with a reference measured in the same run.
+// runs in this process. Every time is compared with a reference measured in the same run. The
+// queue-* workloads (bench/queue.ts) run the node in real n8n workers instead; `--no-queue` skips them.
 import { fork } from 'node:child_process';
 import { cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
@@ -10,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { request } from 'undici';
 
 import { startMockServer, type MockOptions, type MockServer } from '../mock/server';
+import { queueMemory, queueThroughput } from './queue';
 import { MB, median, percentile, type Job, type JobResult } from './shared';
 
 // `npm run bench --quick` (no `--`) reaches the script only as npm_config_quick.
@@ -477,13 +479,18 @@ async function main(): Promise<void> {
 		['memory', memory],
 		['polling', polling],
 		['streaming', streaming],
+		// Real n8n 2.41.1 in queue mode (Postgres, Redis, several processes); --no-queue skips them.
+		['queue-memory', () => queueMemory(quick)],
+		['queue-throughput', () => queueThroughput(quick)],
 	];
+	const noQueue = process.argv.includes('--no-queue') || process.env.npm_config_queue === 'false';
 	const only = process.argv
 		.find((arg) => arg.startsWith('--only='))
 		?.slice('--only='.length)
 		.split(',');
 	for (const [name, workload] of workloads) {
 		if (only && !only.includes(name)) continue;
+		if (noQueue && name.startsWith('queue-')) continue;
 		const t = Date.now();
 		process.stdout.write(`running ${name}${quick ? ' (quick)' : ''}... `);
 		const report = await workload();
@@ -506,7 +513,7 @@ async function main(): Promise<void> {
 			platform: `${process.platform}-${process.arch}`,
 		},
 		executionPath:
-			'Seedream node run by n8n-core ExecuteContext (test/helpers/n8n.ts runNode), filesystem binary mode, in a child process; mock API (mock/server.ts) on 127.0.0.1 in the parent process',
+			'Seedream node run by n8n-core ExecuteContext (test/helpers/n8n.ts runNode), filesystem binary mode, in a child process; queue-* workloads: n8n 2.41.1 queue mode (scripts/n8n/cluster.cjs), executions started by webhook calls; mock API (mock/server.ts) on 127.0.0.1 in the parent process',
 		pass: reports.every((report) => report.figures.every((figure) => figure.pass !== false)),
 		workloads: reports,
 	};
