@@ -3,6 +3,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import { settleWithConcurrency } from '../helpers/concurrency';
 import { isToolNode, omitInlineData } from '../helpers/tool';
+import { adaptConcurrency, AUTO_CONCURRENCY } from '../transport/adaptiveConcurrency';
 import * as image from './image';
 import * as task from './task';
 
@@ -44,9 +45,11 @@ async function route(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	}
 
 	const items = this.getInputData();
+	// Task lookups have no Concurrency option: Auto, so the lookup limiter bounds the requests.
+	adaptConcurrency(this, AUTO_CONCURRENCY);
 	const outcomes = await settleWithConcurrency(
 		items,
-		5,
+		items.length,
 		async (_item, itemIndex) => await handler.call(this, itemIndex),
 	);
 	const output: INodeExecutionData[] = [];

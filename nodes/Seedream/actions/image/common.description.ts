@@ -9,6 +9,7 @@ import {
 	type OutputMode,
 	type OutputSettings,
 } from '../../helpers/output';
+import { FIXED_MAX, parseConcurrency } from '../../transport/adaptiveConcurrency';
 
 /** Options every Image operation has, whatever the model: delivery, output and transport. */
 export const commonImageOptions: INodeProperties[] = [
@@ -16,10 +17,11 @@ export const commonImageOptions: INodeProperties[] = [
 		displayName: 'Concurrency',
 		name: 'concurrency',
 		type: 'number',
-		typeOptions: { minValue: 1, maxValue: 50 },
-		default: 5,
+		typeOptions: { minValue: 0, maxValue: FIXED_MAX },
+		default: 0,
+		hint: '0 = Auto',
 		description:
-			'How many input items are sent to the API at the same time, and how many images download at once',
+			'Most API requests sent at the same time, and separately most images downloading at once. 0 (Auto, the default) starts at 10 and adapts to the API: more while it keeps up, fewer when it answers 429 (too many requests), up to 64. A number is a fixed maximum: never more at once, fewer after a 429. An expression may also return "auto".',
 	},
 	{
 		displayName: 'Fail If Any Image Fails',
@@ -184,7 +186,13 @@ export function readOutputSettings(
 		}
 		return value;
 	};
-	const concurrency = positive('concurrency', 'Concurrency', 5, true);
+	const concurrency = parseConcurrency(options.concurrency);
+	if (!concurrency) {
+		throw invalid(
+			`"Concurrency" must be a whole number: 0 (Auto) or 1 to ${FIXED_MAX}`,
+			`Got ${JSON.stringify(options.concurrency)}. Enter a number, or make the expression return one (e.g. {{ Number($json.value) }}) or "auto".`,
+		);
+	}
 	const timeoutSeconds = positive('timeoutSeconds', 'Request Timeout (Seconds)', 300);
 	const maxDownloadMb = positive('maxDownloadMb', 'Max Download Size (MB)', 100);
 	return {

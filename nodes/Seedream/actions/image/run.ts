@@ -28,7 +28,7 @@ import {
 	toolOutputSettings,
 } from '../../helpers/tool';
 import { taskFailedError } from '../../helpers/task';
-import { limitDownloads } from '../../transport/download';
+import { adaptConcurrency, AUTO_CONCURRENCY } from '../../transport/adaptiveConcurrency';
 import { readNdjson } from '../../transport/ndjson';
 import { seedreamApiRequest } from '../../transport/request';
 import { cancelSignal } from '../../transport/retry';
@@ -227,8 +227,6 @@ export async function runImageOperation(
 ): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
 	const firstOptions = (this.getNodeParameter('options', 0, {}) ?? {}) as IDataObject;
-	const concurrency = Math.max(1, Number(firstOptions.concurrency ?? 5));
-	limitDownloads(this, concurrency);
 	const results: Array<INodeExecutionData[] | ItemFailure> = new Array(items.length);
 	const submitted: Array<{ job: PreparedJob; taskId: string; traceId: unknown }> = [];
 
@@ -261,7 +259,10 @@ export async function runImageOperation(
 		return finish(this, results);
 	}
 
-	await settleWithConcurrency(jobs, concurrency, async (job) => {
+	// The first item's Concurrency (checked in prepare) applies to the whole run. The limiters
+	// bound the requests themselves, so every job may be under way (waiting for a slot).
+	adaptConcurrency(this, jobs[0]?.settings.concurrency ?? AUTO_CONCURRENCY);
+	await settleWithConcurrency(jobs, jobs.length, async (job) => {
 		try {
 			if (job.mode === 'sync') {
 				results[job.itemIndex] = job.request.body.stream

@@ -10,7 +10,7 @@ import { settleWithConcurrency } from '../../helpers/concurrency';
 import { imagesToItems, readGenerationResult } from '../../helpers/output';
 import { pollTasks, retrieveTasks } from '../../helpers/poller';
 import { deriveTaskState, summarizeTask, type TaskState } from '../../helpers/task';
-import { limitDownloads } from '../../transport/download';
+import { adaptConcurrency } from '../../transport/adaptiveConcurrency';
 import { commonImageOptions, readOutputSettings } from '../image/common.description';
 import { pollingOptions, readPollSettings } from '../image/delivery.description';
 import { sortedOptions } from '../image/generate.operation';
@@ -85,7 +85,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 	const finished = new Map<string, TaskState>();
 	const notFound = new Set<string>();
-	limitDownloads(this, settings.concurrency);
+	adaptConcurrency(this, settings.concurrency);
 	// One look first: tasks that are already done need no waiting, and unknown ids would
 	// otherwise be polled until Max Wait.
 	const firstLook = await retrieveTasks(this, [...owners.keys()], {
@@ -116,7 +116,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 
 	const outputs = await settleWithConcurrency(
 		order,
-		settings.concurrency,
+		settings.concurrency.max,
 		async ({ itemIndex, taskId }) => {
 			const state: TaskState = finished.get(taskId) ?? {
 				taskId,
