@@ -109,6 +109,8 @@ export class AdaptiveLimiter {
 	private credit = 0;
 	/** Windows of accepted requests between two probes above the level. */
 	private probeWindows = 1;
+	/** Accepted requests since the last probe raised the level; undefined once it was confirmed. */
+	private sinceRaise?: number;
 	private fastestAnswerMs = Number.POSITIVE_INFINITY;
 	private bestLatencyMs = Number.POSITIVE_INFINITY;
 	private smoothedLatencyMs?: number;
@@ -180,6 +182,7 @@ export class AdaptiveLimiter {
 			}
 			this.start(this.queue.shift()!, now);
 		}
+		this.watchAdmissions();
 	}
 
 	private pumpLater(ms: number): void {
@@ -218,7 +221,6 @@ export class AdaptiveLimiter {
 		this.inFlight.add(ticket);
 		this.lastStartAt = now;
 		this.stats.peak = Math.max(this.stats.peak, this.inFlight.size);
-		this.watchAdmissions();
 		waiter.resolve({ finish: (outcome) => this.finish(ticket, outcome) });
 	}
 
@@ -276,6 +278,7 @@ export class AdaptiveLimiter {
 		this.current = Math.max(1, level);
 		this.epoch++;
 		this.credit = 0;
+		this.sinceRaise = undefined;
 		this.stats.cuts++;
 	}
 
@@ -312,9 +315,17 @@ export class AdaptiveLimiter {
 		if (this.queue.length === 0 || this.current >= this.max || this.latencyRising()) return;
 		if (this.slowStart) {
 			this.current++;
-		} else if (++this.credit >= this.current * this.probeWindows) {
-			this.credit = 0;
-			this.current++;
+		} else {
+			// A full window accepted at a probed level: the next probe may come sooner.
+			if (this.sinceRaise !== undefined && ++this.sinceRaise >= this.current) {
+				this.sinceRaise = undefined;
+				this.probeWindows = Math.max(1, this.probeWindows / 2);
+			}
+			if (++this.credit >= this.current * this.probeWindows) {
+				this.credit = 0;
+				this.current++;
+				this.sinceRaise = 0;
+			}
 		}
 		this.stats.highest = Math.max(this.stats.highest, this.current);
 		this.pump();
