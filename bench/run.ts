@@ -448,6 +448,195 @@ async function streaming(): Promise<WorkloadReport> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 5. Adaptive concurrency (issue 16): default settings, without and with an account rate limit
+
+const SYNC_2K = { resource: 'image', operation: 'generate', mode: 'sync', size: '2K' };
+const ADAPTIVE_MODEL = 'doubao-seedream-4-0-250828';
+
+/** How many jobs each measured prompt became: more than one would be a create sent twice. */
+function duplicateJobs(mock: MockServer): number {
+	const counts = new Map<string, number>();
+	for (const task of mock.tasks.values()) {
+		const prompt = String(task.request.prompt);
+		if (prompt === 'warmup') continue;
+		counts.set(prompt, (counts.get(prompt) ?? 0) + 1);
+	}
+	return [...counts.values()].reduce((sum, count) => sum + count - 1, 0);
+}
+
+async function oneTransferMs(mock: MockServer, prompt: string): Promise<number> {
+	const download = await runChild({
+		kind: 'download',
+		urls: Array(5).fill(publishedImageUrl(mock, prompt)),
+	});
+	return median(download.timesMs ?? []);
+}
+
+async function autoUnlimited(): Promise<WorkloadReport> {
+	const items = quick ? 20 : 50;
+	const latencyMs = quick ? 1000 : 2000;
+	return await withMock(
+		{ generationDelayMs: (body) => (isWarmup(body) ? 0 : latencyMs) },
+		async (mock) => {
+			await warmMockImages(mock, { model: ADAPTIVE_MODEL, size: '2K' });
+			const prompts = Array.from({ length: items }, (_, i) => `Poster number ${i + 1}`);
+			const parameters = { ...SYNC_2K, model: ADAPTIVE_MODEL, options: {} };
+			const node = await runChild({
+				kind: 'node',
+				baseUrl: mock.url,
+				parameters,
+				prompts,
+				warmup: parameters,
+				expectImages: items,
+			});
+			const maxConcurrent = mock.stats.maxConcurrentCreates;
+			const creates = measuredCreates(mock).length;
+			const createTimes = mock.requests
+				.filter((req) => req.path === '/seedream/images' && req.at >= node.startedAt)
+				.map((req) => req.at);
+			const fileTimes = mock.requests
+				.filter((req) => req.path.startsWith('/files/') && req.at >= node.startedAt)
+				.map((req) => req.at);
+			const rampMs = Math.max(...createTimes) - node.startedAt;
+			const firstCreateMs = Math.min(...createTimes) - node.startedAt;
+			const lastFileMs = Math.max(...fileTimes) - node.startedAt;
+			const firstFileMs = Math.min(...fileTimes) - node.startedAt;
+			const transferMs = await oneTransferMs(mock, prompts[0]);
+			const idealMs = latencyMs + transferMs;
+			const ratio = node.wallMs / idealMs;
+			// The same run with every item sent at once: what Auto costs over knowing the answer.
+			const allAtOnce = await runChild({
+				kind: 'node',
+				baseUrl: mock.url,
+				parameters: { ...parameters, options: { concurrency: items } },
+				prompts: prompts.map((prompt) => `${prompt} (fixed)`),
+				warmup: parameters,
+				expectImages: items,
+			});
+			return {
+				name: 'Auto, no limit',
+				setup: `${items} items, sync Generate, ${latencyMs / 1000} s generation latency, ${round(node.bytes / items / 1024)} KB JPEG each (small, so the figure is about concurrency, not bandwidth), default options (Concurrency Auto), no rate limit`,
+				figures: [
+					{ name: 'node wall time', value: seconds(node.wallMs), unit: 's' },
+					{
+						name: 'ideal at unlimited concurrency: latency + one transfer',
+						value: seconds(idealMs),
+						unit: 's',
+					},
+					{
+						name: 'node / ideal',
+						value: round(ratio, 3),
+						unit: '×',
+						target: '≤ 1.25',
+						pass: ratio <= 1.25,
+					},
+					{
+						name: `same run at a fixed Concurrency ${items} (all at once)`,
+						value: seconds(allAtOnce.wallMs),
+						unit: 's',
+					},
+					{
+						name: `Auto / fixed ${items}`,
+						value: round(node.wallMs / allAtOnce.wallMs, 3),
+						unit: '×',
+					},
+					{ name: 'most creates in flight at once (mock)', value: maxConcurrent, unit: '' },
+					{ name: 'first create arrived (after start)', value: round(firstCreateMs), unit: 'ms' },
+					{ name: 'last create arrived (ramp-up)', value: round(rampMs), unit: 'ms' },
+					{ name: 'first image download arrived', value: round(firstFileMs), unit: 'ms' },
+					{ name: 'last image download arrived', value: round(lastFileMs), unit: 'ms' },
+					{
+						name: 'creates sent',
+						value: creates,
+						unit: '',
+						target: `= ${items}`,
+						pass: creates === items,
+					},
+				],
+				notes: [],
+			};
+		},
+	);
+}
+
+async function autoRateLimited(): Promise<WorkloadReport> {
+	const items = quick ? 24 : 50;
+	const latencyMs = quick ? 1000 : 2000;
+	const limit = 8;
+	return await withMock(
+		{
+			generationDelayMs: (body) => (isWarmup(body) ? 0 : latencyMs),
+			rateLimit: { maxConcurrentCreates: limit, retryAfterSeconds: 1 },
+		},
+		async (mock) => {
+			await warmMockImages(mock, { model: ADAPTIVE_MODEL, size: '2K' });
+			const prompts = Array.from({ length: items }, (_, i) => `Banner number ${i + 1}`);
+			const parameters = { ...SYNC_2K, model: ADAPTIVE_MODEL, options: {} };
+			const node = await runChild({
+				kind: 'node',
+				baseUrl: mock.url,
+				parameters,
+				prompts,
+				warmup: parameters,
+				expectImages: items,
+			});
+			const creates = measuredCreates(mock).length;
+			// The warm-up run is one create that never meets the limit.
+			const refused = mock.stats.createsRateLimited;
+			const duplicates = duplicateJobs(mock);
+			const transferMs = await oneTransferMs(mock, prompts[0]);
+			// Equal jobs at most `limit` at a time cannot finish sooner than in ceil(n / limit) waves.
+			const idealMs = Math.ceil(items / limit) * (latencyMs + transferMs);
+			const throughputRatio = idealMs / node.wallMs;
+			const refusedShare = refused / creates;
+			return {
+				name: 'Auto, rate limit',
+				setup: `${items} items, sync Generate, ${latencyMs / 1000} s latency, ${round(node.bytes / items / 1024)} KB JPEG each, mock limit ${limit} concurrent creates per token (429, Retry-After 1 s beyond it), default options (Concurrency Auto)`,
+				figures: [
+					{ name: 'node wall time', value: seconds(node.wallMs), unit: 's' },
+					{
+						name: `ideal under the limit: ceil(items/${limit}) × (latency + one transfer)`,
+						value: seconds(idealMs),
+						unit: 's',
+					},
+					{
+						name: 'throughput / ideal throughput',
+						value: round(throughputRatio, 3),
+						unit: '×',
+						target: '≥ 0.9',
+						pass: throughputRatio >= 0.9,
+					},
+					{ name: 'creates sent (incl. refused)', value: creates, unit: '' },
+					{ name: '429 answers', value: refused, unit: '' },
+					{
+						name: '429 answers / creates sent',
+						value: round(100 * refusedShare, 1),
+						unit: '%',
+						target: '≤ 10',
+						pass: refusedShare <= 0.1,
+					},
+					{
+						name: 'creates sent twice (jobs beyond one per item)',
+						value: duplicates,
+						unit: '',
+						target: '= 0',
+						pass:
+							duplicates === 0 &&
+							[...mock.tasks.values()].filter((task) => !isWarmup(task.request)).length === items,
+					},
+					{
+						name: 'most creates in flight at once (mock, incl. refused)',
+						value: mock.stats.maxConcurrentCreates,
+						unit: '',
+					},
+				],
+				notes: [],
+			};
+		},
+	);
+}
+
+// ---------------------------------------------------------------------------------------------
 
 function printTable(reports: WorkloadReport[]): void {
 	const rows: string[][] = [['Workload', 'Figure', 'Value', 'Target', 'Result']];
@@ -477,6 +666,8 @@ async function main(): Promise<void> {
 		['memory', memory],
 		['polling', polling],
 		['streaming', streaming],
+		['auto', autoUnlimited],
+		['ratelimit', autoRateLimited],
 	];
 	const only = process.argv
 		.find((arg) => arg.startsWith('--only='))

@@ -11,8 +11,8 @@
  *
  * "Accepted" cannot wait for the answer of a synchronous generation (20 s to minutes), so a
  * request still unanswered after a short admission window counts as accepted: a rate-limit
- * refusal comes back within one round trip. The window is twice the fastest answer seen, kept
- * between 25 ms and 1 s (50 ms until any answer arrived).
+ * refusal comes back within one round trip. The window is twice the fastest answer seen, at
+ * least 25 ms and at most 1 s (50 ms before any answer came).
  *
  * One limiter per request kind per execution (see adaptConcurrency): nothing is shared between
  * executions, so each queue-mode worker adapts on its own.
@@ -116,7 +116,6 @@ export class AdaptiveLimiter {
 	private smoothedLatencyMs?: number;
 	private latencySamples = 0;
 	private holdUntil = 0;
-	private lastStartAt = Number.NEGATIVE_INFINITY;
 	private pumpPending = false;
 	private admissionPending = false;
 
@@ -173,13 +172,6 @@ export class AdaptiveLimiter {
 		const now = this.now();
 		if (now < this.holdUntil) return this.pumpLater(this.holdUntil - now);
 		while (this.queue.length > 0 && this.inFlight.size < this.current) {
-			// Growing past the start level is spread over the admission window, so a refusal can
-			// arrive before the whole doubling has gone out.
-			if (this.slowStart && this.inFlight.size >= this.initial) {
-				const gap = this.admitMs / this.current;
-				const since = now - this.lastStartAt;
-				if (since < gap) return this.pumpLater(gap - since);
-			}
 			this.start(this.queue.shift()!, now);
 		}
 		this.watchAdmissions();
@@ -219,7 +211,6 @@ export class AdaptiveLimiter {
 	private start(waiter: Waiter, now: number): void {
 		const ticket: Ticket = { startedAt: now, epoch: this.epoch, credited: false, done: false };
 		this.inFlight.add(ticket);
-		this.lastStartAt = now;
 		this.stats.peak = Math.max(this.stats.peak, this.inFlight.size);
 		waiter.resolve({ finish: (outcome) => this.finish(ticket, outcome) });
 	}
@@ -239,7 +230,7 @@ export class AdaptiveLimiter {
 					now + Math.min(outcome.retryAfterMs, MAX_HOLD_MS),
 				);
 			}
-			const accepted = this.acceptedBefore(ticket, now);
+			const accepted = this.acceptedBefore(ticket);
 			if (ticket.epoch === this.epoch) {
 				this.cut(Math.min(this.current - 1, accepted));
 				this.probeWindows = this.slowStart ? 2 : Math.min(MAX_PROBE_WINDOWS, this.probeWindows * 2);
@@ -256,21 +247,13 @@ export class AdaptiveLimiter {
 	}
 
 	/**
-	 * Requests the API is taking while it refused `refused`: those sent before it and still
-	 * running, and any already accepted. Sent later and not yet accepted: unknown, not counted.
+	 * Requests the API is taking while it refused `refused`: those sent no later than it and
+	 * still running. A limit refuses in arrival order, so anything sent later proves nothing yet,
+	 * even when its admission window has passed (the refusal may just be slow to arrive).
 	 */
-	private acceptedBefore(refused: Ticket, now: number): number {
-		const admitMs = this.admitMs;
+	private acceptedBefore(refused: Ticket): number {
 		let accepted = 0;
-		for (const ticket of this.inFlight) {
-			if (
-				ticket.credited ||
-				ticket.startedAt <= refused.startedAt ||
-				now - ticket.startedAt >= admitMs
-			) {
-				accepted++;
-			}
-		}
+		for (const ticket of this.inFlight) if (ticket.startedAt <= refused.startedAt) accepted++;
 		return accepted;
 	}
 
