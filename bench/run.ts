@@ -409,7 +409,7 @@ async function streaming(): Promise<WorkloadReport> {
 			const oneMs = median(download.timesMs ?? []);
 			return {
 				name: 'Streaming',
-				setup: `${images}-image set, NDJSON lines ${gapMs / 1000} s apart, ${round(streamed.node.bytes / images / MB, 1)} MB JPEG each, image host latency ${downloadDelayMs} ms, default concurrency 5`,
+				setup: `${images}-image set, NDJSON lines ${gapMs / 1000} s apart, ${round(streamed.node.bytes / images / MB, 1)} MB JPEG each, image host latency ${downloadDelayMs} ms, default Concurrency (Auto)`,
 				figures: [
 					{
 						name: 'last partial_succeeded → all binaries ready (stream)',
@@ -637,6 +637,208 @@ async function autoRateLimited(): Promise<WorkloadReport> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 6. In a real n8n: the node at default settings vs two HTTP Request nodes doing the same job
+
+interface N8nRunData {
+	[node: string]: Array<{
+		startTime: number;
+		executionTime: number;
+		data?: { main?: Array<Array<{ json: Record<string, unknown>; binary?: object }> | null> };
+	}>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const n8nRuntime = require(resolve(__dirname, '..', '..', 'scripts', 'n8n', 'runtime.cjs')) as {
+	runWorkflow(options: {
+		workflow: object;
+		credentials: object[];
+		line?: string;
+	}): Promise<{ run: { data: { resultData: { runData: N8nRunData; error?: unknown } } } }>;
+};
+
+/**
+ * Both jobs in one workflow, one after the other (execution order v1 runs the upper branch
+ * first): Prompts → Seedream, and Prompts → HTTP create → HTTP download as file.
+ */
+function sideBySideWorkflow(baseUrl: string, items: number) {
+	const credentials = { seedreamApi: { id: 'benchSeedreamCred', name: 'Seedream API' } };
+	// What a user without the node builds: HTTP Request defaults send every item at once.
+	const keepGoing = { onError: 'continueRegularOutput' };
+	return {
+		name: 'Bench: Seedream node vs HTTP Request chain',
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				parameters: {},
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+			},
+			{
+				parameters: {
+					jsCode: `return Array.from({ length: ${items} }, (_, i) => ({ json: { prompt: 'Poster number ' + (i + 1) } }));`,
+				},
+				name: 'Prompts',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+			},
+			{
+				parameters: {
+					resource: 'image',
+					operation: 'generate',
+					mode: 'sync',
+					model: ADAPTIVE_MODEL,
+					prompt: '={{ $json.prompt }}',
+					size: '2K',
+					options: {},
+				},
+				name: 'Seedream',
+				type: 'n8n-nodes-seedream.seedream',
+				typeVersion: 1,
+				position: [440, -100],
+				credentials,
+			},
+			{
+				parameters: {
+					method: 'POST',
+					url: `${baseUrl}/seedream/images`,
+					sendHeaders: true,
+					headerParameters: {
+						parameters: [{ name: 'authorization', value: `Bearer ${TOKEN}` }],
+					},
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: `={{ JSON.stringify({ model: '${ADAPTIVE_MODEL}', prompt: $json.prompt, size: '2K' }) }}`,
+					options: {},
+				},
+				name: 'HTTP create',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [440, 100],
+				...keepGoing,
+			},
+			{
+				parameters: {
+					url: '={{ $json.data[0].image_url }}',
+					options: { response: { response: { responseFormat: 'file' } } },
+				},
+				name: 'HTTP download',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [660, 100],
+				...keepGoing,
+			},
+		],
+		connections: {
+			Start: { main: [[{ node: 'Prompts', type: 'main', index: 0 }]] },
+			Prompts: {
+				main: [
+					[
+						{ node: 'Seedream', type: 'main', index: 0 },
+						{ node: 'HTTP create', type: 'main', index: 0 },
+					],
+				],
+			},
+			'HTTP create': { main: [[{ node: 'HTTP download', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+async function runSideBySide(mock: MockServer, items: number) {
+	const { run } = await n8nRuntime.runWorkflow({
+		workflow: sideBySideWorkflow(mock.url, items),
+		credentials: [
+			{
+				id: 'benchSeedreamCred',
+				name: 'Seedream API',
+				type: 'seedreamApi',
+				data: { apiToken: TOKEN, baseUrl: mock.url },
+			},
+		],
+		line: '2',
+	});
+	const runData = run.data.resultData.runData;
+	const task = (name: string) => {
+		const entry = runData[name]?.[0];
+		if (!entry) throw new Error(`n8n did not run "${name}"`);
+		return entry;
+	};
+	const output = (name: string) => task(name).data?.main?.[0] ?? [];
+	const seedream = task('Seedream');
+	const create = task('HTTP create');
+	const download = task('HTTP download');
+	const images = (name: string) => output(name).filter((item) => item.binary).length;
+	return {
+		nodeMs: seedream.executionTime,
+		nodeImages: images('Seedream'),
+		// From the create node's start to the download node's end: what the chain costs in the run.
+		chainMs: download.startTime + download.executionTime - create.startTime,
+		chainImages: images('HTTP download'),
+		chain429: output('HTTP create').filter((item) =>
+			/429/.test(JSON.stringify(item.json.error ?? '')),
+		).length,
+	};
+}
+
+async function realN8n(): Promise<WorkloadReport> {
+	const items = quick ? 20 : 50;
+	const latencyMs = quick ? 1000 : 2000;
+	const limit = 8;
+	const delay = { generationDelayMs: latencyMs };
+	const open = await withMock(delay, async (mock) => {
+		await warmMockImages(mock, { model: ADAPTIVE_MODEL, size: '2K' });
+		return await runSideBySide(mock, items);
+	});
+	const limited = await withMock(
+		{ ...delay, rateLimit: { maxConcurrentCreates: limit, retryAfterSeconds: 1 } },
+		async (mock) => {
+			await warmMockImages(mock, { model: ADAPTIVE_MODEL, size: '2K' });
+			const result = await runSideBySide(mock, items);
+			return { ...result, refused: mock.stats.createsRateLimited };
+		},
+	);
+	if (open.nodeImages !== items || open.chainImages !== items || limited.nodeImages !== items) {
+		throw new Error(`missing images: ${JSON.stringify({ open, limited })}`);
+	}
+	const ratio = open.nodeMs / open.chainMs;
+	return {
+		name: 'Real n8n 2.41.1',
+		setup: `${items} prompts, sync generation ${latencyMs / 1000} s, small JPEGs, n8n execute with this package installed from its tarball; the Seedream node at default settings vs HTTP Request (POST create) → HTTP Request (GET image as file), both at their defaults, against the same mock, in one workflow run`,
+		figures: [
+			{ name: 'no limit: Seedream node', value: seconds(open.nodeMs), unit: 's' },
+			{ name: 'no limit: HTTP Request chain', value: seconds(open.chainMs), unit: 's' },
+			{
+				name: 'no limit: node / chain',
+				value: round(ratio, 3),
+				unit: '×',
+				target: '≤ 1.1',
+				pass: ratio <= 1.1,
+			},
+			{
+				name: `limit ${limit} concurrent: Seedream node (images)`,
+				value: seconds(limited.nodeMs),
+				unit: `s (${limited.nodeImages}/${items} images)`,
+			},
+			{
+				name: `limit ${limit} concurrent: HTTP Request chain (images)`,
+				value: seconds(limited.chainMs),
+				unit: `s (${limited.chainImages}/${items} images, ${limited.chain429} items failed with 429)`,
+			},
+			{
+				name: `limit ${limit} concurrent: 429 answers to the node (each retried)`,
+				value: limited.refused - limited.chain429,
+				unit: '',
+			},
+		],
+		notes: [
+			'Times are the nodes’ own execution times from n8n’s run data (n8n start-up excluded). The chain’s HTTP Request nodes keep going on errors, so under the limit the refused items come out as errors, not images.',
+		],
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
 
 function printTable(reports: WorkloadReport[]): void {
 	const rows: string[][] = [['Workload', 'Figure', 'Value', 'Target', 'Result']];
@@ -668,6 +870,7 @@ async function main(): Promise<void> {
 		['streaming', streaming],
 		['auto', autoUnlimited],
 		['ratelimit', autoRateLimited],
+		['n8n', realN8n],
 	];
 	const only = process.argv
 		.find((arg) => arg.startsWith('--only='))
