@@ -79,7 +79,7 @@ export interface LimiterStats {
 const MIN_ADMIT_MS = 25;
 const DEFAULT_ADMIT_MS = 50;
 const MAX_ADMIT_MS = 1000;
-/** A Retry-After longer than the transport honours is not worth holding every request for. */
+/** The longest Retry-After the transport honours (DEFAULT_RETRY_POLICY.maxRetryAfterMs). */
 const MAX_HOLD_MS = 60_000;
 const MAX_PROBE_WINDOWS = 16;
 
@@ -224,12 +224,10 @@ export class AdaptiveLimiter {
 		if (outcome.kind !== 'failed') this.fastestAnswerMs = Math.min(this.fastestAnswerMs, answerMs);
 		if (outcome.kind === 'rateLimited') {
 			this.stats.rateLimited++;
-			if (outcome.retryAfterMs !== undefined && outcome.retryAfterMs > 0) {
-				this.holdUntil = Math.max(
-					this.holdUntil,
-					now + Math.min(outcome.retryAfterMs, MAX_HOLD_MS),
-				);
-			}
+			// Longer than the transport waits, the refused request fails at once: so may the others.
+			const holdMs = outcome.retryAfterMs ?? 0;
+			if (holdMs > 0 && holdMs <= MAX_HOLD_MS)
+				this.holdUntil = Math.max(this.holdUntil, now + holdMs);
 			const accepted = this.acceptedBefore(ticket);
 			if (ticket.epoch === this.epoch) {
 				this.cut(Math.min(this.current - 1, accepted));
