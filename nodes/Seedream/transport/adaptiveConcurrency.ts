@@ -9,9 +9,9 @@
  * request of the kind, not only the refused one. Latency well above the best seen stops growth;
  * far above it cuts the level by a quarter.
  *
- * "Accepted" cannot wait for the answer of a synchronous generation (20 s to minutes), so a
- * request still unanswered after a short admission window counts as accepted: a rate-limit
- * refusal comes back within one round trip. The window is twice the fastest answer seen, at
+ * "Accepted" cannot wait for the answer of a synchronous generation (20 s to minutes), so the
+ * requests still unanswered a short admission window after the newest one went out count as
+ * accepted: a rate-limit refusal comes back within one round trip. The window is twice the fastest answer seen, at
  * least 25 ms and at most 1 s (50 ms before any answer came).
  *
  * One limiter per request kind per execution (see adaptConcurrency): nothing is shared between
@@ -116,6 +116,7 @@ export class AdaptiveLimiter {
 	private smoothedLatencyMs?: number;
 	private latencySamples = 0;
 	private holdUntil = 0;
+	private newestStartAt = Number.NEGATIVE_INFINITY;
 	private pumpPending = false;
 	private admissionPending = false;
 
@@ -186,23 +187,19 @@ export class AdaptiveLimiter {
 	}
 
 	/**
-	 * Credits the requests still unanswered after the admission window, with one wait at a time
-	 * and only while growth is possible and wanted.
+	 * Credits the requests still unanswered one admission window after the newest one went out:
+	 * requests reach the limiter one by one (each reads its credentials first), and the refusal
+	 * of the last of a burst must have had its window too. One wait at a time, and only while
+	 * growth is possible and wanted.
 	 */
 	private watchAdmissions(): void {
 		if (this.admissionPending || this.queue.length === 0 || this.current >= this.max) return;
-		let oldest = Number.POSITIVE_INFINITY;
-		for (const ticket of this.inFlight) {
-			if (!ticket.credited) oldest = Math.min(oldest, ticket.startedAt);
-		}
-		if (!Number.isFinite(oldest)) return;
+		if (![...this.inFlight].some((ticket) => !ticket.credited)) return;
 		this.admissionPending = true;
-		void sleep(Math.max(1, Math.ceil(oldest + this.admitMs - this.now()))).then(() => {
+		void sleep(Math.max(1, Math.ceil(this.newestStartAt + this.admitMs - this.now()))).then(() => {
 			this.admissionPending = false;
-			const now = this.now();
-			const admitMs = this.admitMs;
-			for (const ticket of [...this.inFlight]) {
-				if (!ticket.credited && now - ticket.startedAt >= admitMs) this.creditFor(ticket);
+			if (this.now() - this.newestStartAt >= this.admitMs) {
+				for (const ticket of [...this.inFlight]) if (!ticket.credited) this.creditFor(ticket);
 			}
 			this.watchAdmissions();
 		});
@@ -211,6 +208,7 @@ export class AdaptiveLimiter {
 	private start(waiter: Waiter, now: number): void {
 		const ticket: Ticket = { startedAt: now, epoch: this.epoch, credited: false, done: false };
 		this.inFlight.add(ticket);
+		this.newestStartAt = now;
 		this.stats.peak = Math.max(this.stats.peak, this.inFlight.size);
 		waiter.resolve({ finish: (outcome) => this.finish(ticket, outcome) });
 	}
