@@ -411,7 +411,7 @@ async function streaming(): Promise<WorkloadReport> {
 			const oneMs = median(download.timesMs ?? []);
 			return {
 				name: 'Streaming',
-				setup: `${images}-image set, NDJSON lines ${gapMs / 1000} s apart, ${round(streamed.node.bytes / images / MB, 1)} MB JPEG each, image host latency ${downloadDelayMs} ms, default concurrency 5`,
+				setup: `${images}-image set, NDJSON lines ${gapMs / 1000} s apart, ${round(streamed.node.bytes / images / MB, 1)} MB JPEG each, image host latency ${downloadDelayMs} ms, default Concurrency (Auto)`,
 				figures: [
 					{
 						name: 'last partial_succeeded → all binaries ready (stream)',
@@ -450,6 +450,397 @@ async function streaming(): Promise<WorkloadReport> {
 }
 
 // ---------------------------------------------------------------------------------------------
+// 5. Adaptive concurrency (issue 16): default settings, without and with an account rate limit
+
+const SYNC_2K = { resource: 'image', operation: 'generate', mode: 'sync', size: '2K' };
+const ADAPTIVE_MODEL = 'doubao-seedream-4-0-250828';
+
+/** How many jobs each measured prompt became: more than one would be a create sent twice. */
+function duplicateJobs(mock: MockServer): number {
+	const counts = new Map<string, number>();
+	for (const task of mock.tasks.values()) {
+		const prompt = String(task.request.prompt);
+		if (prompt === 'warmup') continue;
+		counts.set(prompt, (counts.get(prompt) ?? 0) + 1);
+	}
+	return [...counts.values()].reduce((sum, count) => sum + count - 1, 0);
+}
+
+async function oneTransferMs(mock: MockServer, prompt: string): Promise<number> {
+	const download = await runChild({
+		kind: 'download',
+		urls: Array(5).fill(publishedImageUrl(mock, prompt)),
+	});
+	return median(download.timesMs ?? []);
+}
+
+async function autoUnlimited(): Promise<WorkloadReport> {
+	const items = quick ? 20 : 50;
+	const latencyMs = quick ? 1000 : 2000;
+	return await withMock(
+		{ generationDelayMs: (body) => (isWarmup(body) ? 0 : latencyMs) },
+		async (mock) => {
+			await warmMockImages(mock, { model: ADAPTIVE_MODEL, size: '2K' });
+			const prompts = Array.from({ length: items }, (_, i) => `Poster number ${i + 1}`);
+			const parameters = { ...SYNC_2K, model: ADAPTIVE_MODEL, options: {} };
+			const node = await runChild({
+				kind: 'node',
+				baseUrl: mock.url,
+				parameters,
+				prompts,
+				warmup: parameters,
+				expectImages: items,
+			});
+			const maxConcurrent = mock.stats.maxConcurrentCreates;
+			const creates = measuredCreates(mock).length;
+			const createTimes = mock.requests
+				.filter((req) => req.path === '/seedream/images' && req.at >= node.startedAt)
+				.map((req) => req.at);
+			const fileTimes = mock.requests
+				.filter((req) => req.path.startsWith('/files/') && req.at >= node.startedAt)
+				.map((req) => req.at);
+			const rampMs = Math.max(...createTimes) - node.startedAt;
+			const firstCreateMs = Math.min(...createTimes) - node.startedAt;
+			const lastFileMs = Math.max(...fileTimes) - node.startedAt;
+			const firstFileMs = Math.min(...fileTimes) - node.startedAt;
+			const transferMs = await oneTransferMs(mock, prompts[0]);
+			const idealMs = latencyMs + transferMs;
+			const ratio = node.wallMs / idealMs;
+			// The same run with every item sent at once: what Auto costs over knowing the answer.
+			const allAtOnce = await runChild({
+				kind: 'node',
+				baseUrl: mock.url,
+				parameters: { ...parameters, options: { concurrency: items } },
+				prompts: prompts.map((prompt) => `${prompt} (fixed)`),
+				warmup: parameters,
+				expectImages: items,
+			});
+			return {
+				name: 'Auto, no limit',
+				setup: `${items} items, sync Generate, ${latencyMs / 1000} s generation latency, ${round(node.bytes / items / 1024)} KB JPEG each (small, so the figure is about concurrency, not bandwidth), default options (Concurrency Auto), no rate limit`,
+				figures: [
+					{ name: 'node wall time', value: seconds(node.wallMs), unit: 's' },
+					{
+						name: 'ideal at unlimited concurrency: latency + one transfer',
+						value: seconds(idealMs),
+						unit: 's',
+					},
+					{
+						name: 'node / ideal',
+						value: round(ratio, 3),
+						unit: '×',
+						target: '≤ 1.25',
+						pass: ratio <= 1.25,
+					},
+					{
+						name: `same run at a fixed Concurrency ${items} (all at once)`,
+						value: seconds(allAtOnce.wallMs),
+						unit: 's',
+					},
+					{
+						name: `Auto / fixed ${items}`,
+						value: round(node.wallMs / allAtOnce.wallMs, 3),
+						unit: '×',
+					},
+					{ name: 'most creates in flight at once (mock)', value: maxConcurrent, unit: '' },
+					{ name: 'first create arrived (after start)', value: round(firstCreateMs), unit: 'ms' },
+					{ name: 'last create arrived (ramp-up)', value: round(rampMs), unit: 'ms' },
+					{ name: 'first image download arrived', value: round(firstFileMs), unit: 'ms' },
+					{ name: 'last image download arrived', value: round(lastFileMs), unit: 'ms' },
+					{
+						name: 'creates sent',
+						value: creates,
+						unit: '',
+						target: `= ${items}`,
+						pass: creates === items,
+					},
+				],
+				notes: [],
+			};
+		},
+	);
+}
+
+async function autoRateLimited(): Promise<WorkloadReport> {
+	const items = quick ? 24 : 50;
+	const latencyMs = quick ? 1000 : 2000;
+	const limit = 8;
+	return await withMock(
+		{
+			generationDelayMs: (body) => (isWarmup(body) ? 0 : latencyMs),
+			rateLimit: { maxConcurrentCreates: limit, retryAfterSeconds: 1 },
+		},
+		async (mock) => {
+			await warmMockImages(mock, { model: ADAPTIVE_MODEL, size: '2K' });
+			const prompts = Array.from({ length: items }, (_, i) => `Banner number ${i + 1}`);
+			const parameters = { ...SYNC_2K, model: ADAPTIVE_MODEL, options: {} };
+			const node = await runChild({
+				kind: 'node',
+				baseUrl: mock.url,
+				parameters,
+				prompts,
+				warmup: parameters,
+				expectImages: items,
+			});
+			const creates = measuredCreates(mock).length;
+			// The warm-up run is one create that never meets the limit.
+			const refused = mock.stats.createsRateLimited;
+			const duplicates = duplicateJobs(mock);
+			const transferMs = await oneTransferMs(mock, prompts[0]);
+			// Equal jobs at most `limit` at a time cannot finish sooner than in ceil(n / limit) waves.
+			const idealMs = Math.ceil(items / limit) * (latencyMs + transferMs);
+			const throughputRatio = idealMs / node.wallMs;
+			const refusedShare = refused / creates;
+			return {
+				name: 'Auto, rate limit',
+				setup: `${items} items, sync Generate, ${latencyMs / 1000} s latency, ${round(node.bytes / items / 1024)} KB JPEG each, mock limit ${limit} concurrent creates per token (429, Retry-After 1 s beyond it), default options (Concurrency Auto)`,
+				figures: [
+					{ name: 'node wall time', value: seconds(node.wallMs), unit: 's' },
+					{
+						name: `ideal under the limit: ceil(items/${limit}) × (latency + one transfer)`,
+						value: seconds(idealMs),
+						unit: 's',
+					},
+					{
+						name: 'throughput / ideal throughput',
+						value: round(throughputRatio, 3),
+						unit: '×',
+						target: '≥ 0.9',
+						pass: throughputRatio >= 0.9,
+					},
+					{ name: 'creates sent (incl. refused)', value: creates, unit: '' },
+					{ name: '429 answers', value: refused, unit: '' },
+					{
+						name: '429 answers / creates sent',
+						value: round(100 * refusedShare, 1),
+						unit: '%',
+						target: '≤ 10',
+						pass: refusedShare <= 0.1,
+					},
+					{
+						name: 'creates sent twice (jobs beyond one per item)',
+						value: duplicates,
+						unit: '',
+						target: '= 0',
+						pass:
+							duplicates === 0 &&
+							[...mock.tasks.values()].filter((task) => !isWarmup(task.request)).length === items,
+					},
+					{
+						name: 'most creates in flight at once (mock, incl. refused)',
+						value: mock.stats.maxConcurrentCreates,
+						unit: '',
+					},
+				],
+				notes: [],
+			};
+		},
+	);
+}
+
+// ---------------------------------------------------------------------------------------------
+// 6. In a real n8n: the node at default settings vs two HTTP Request nodes doing the same job
+
+interface N8nRunData {
+	[node: string]: Array<{
+		startTime: number;
+		executionTime: number;
+		data?: { main?: Array<Array<{ json: Record<string, unknown>; binary?: object }> | null> };
+	}>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const n8nRuntime = require(resolve(__dirname, '..', '..', 'scripts', 'n8n', 'runtime.cjs')) as {
+	runWorkflow(options: {
+		workflow: object;
+		credentials: object[];
+		line?: string;
+	}): Promise<{ run: { data: { resultData: { runData: N8nRunData; error?: unknown } } } }>;
+};
+
+/**
+ * Both jobs in one workflow, one after the other (execution order v1 runs the upper branch
+ * first): Prompts → Seedream, and Prompts → HTTP create → HTTP download as file.
+ */
+function sideBySideWorkflow(baseUrl: string, items: number) {
+	const credentials = { seedreamApi: { id: 'benchSeedreamCred', name: 'Seedream API' } };
+	// What a user without the node builds: HTTP Request defaults send every item at once.
+	const keepGoing = { onError: 'continueRegularOutput' };
+	return {
+		name: 'Bench: Seedream node vs HTTP Request chain',
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{
+				parameters: {},
+				name: 'Start',
+				type: 'n8n-nodes-base.manualTrigger',
+				typeVersion: 1,
+				position: [0, 0],
+			},
+			{
+				parameters: {
+					jsCode: `return Array.from({ length: ${items} }, (_, i) => ({ json: { prompt: 'Poster number ' + (i + 1) } }));`,
+				},
+				name: 'Prompts',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				position: [220, 0],
+			},
+			{
+				parameters: {
+					resource: 'image',
+					operation: 'generate',
+					mode: 'sync',
+					model: ADAPTIVE_MODEL,
+					prompt: '={{ $json.prompt }}',
+					size: '2K',
+					options: {},
+				},
+				name: 'Seedream',
+				type: 'n8n-nodes-seedream.seedream',
+				typeVersion: 1,
+				position: [440, -100],
+				credentials,
+			},
+			{
+				parameters: {
+					method: 'POST',
+					url: `${baseUrl}/seedream/images`,
+					sendHeaders: true,
+					headerParameters: {
+						parameters: [{ name: 'authorization', value: `Bearer ${TOKEN}` }],
+					},
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: `={{ JSON.stringify({ model: '${ADAPTIVE_MODEL}', prompt: $json.prompt, size: '2K' }) }}`,
+					options: {},
+				},
+				name: 'HTTP create',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [440, 100],
+				...keepGoing,
+			},
+			{
+				parameters: {
+					url: '={{ $json.data[0].image_url }}',
+					options: { response: { response: { responseFormat: 'file' } } },
+				},
+				name: 'HTTP download',
+				type: 'n8n-nodes-base.httpRequest',
+				typeVersion: 4.2,
+				position: [660, 100],
+				...keepGoing,
+			},
+		],
+		connections: {
+			Start: { main: [[{ node: 'Prompts', type: 'main', index: 0 }]] },
+			Prompts: {
+				main: [
+					[
+						{ node: 'Seedream', type: 'main', index: 0 },
+						{ node: 'HTTP create', type: 'main', index: 0 },
+					],
+				],
+			},
+			'HTTP create': { main: [[{ node: 'HTTP download', type: 'main', index: 0 }]] },
+		},
+	};
+}
+
+async function runSideBySide(mock: MockServer, items: number) {
+	const { run } = await n8nRuntime.runWorkflow({
+		workflow: sideBySideWorkflow(mock.url, items),
+		credentials: [
+			{
+				id: 'benchSeedreamCred',
+				name: 'Seedream API',
+				type: 'seedreamApi',
+				data: { apiToken: TOKEN, baseUrl: mock.url },
+			},
+		],
+		line: '2',
+	});
+	const runData = run.data.resultData.runData;
+	const task = (name: string) => {
+		const entry = runData[name]?.[0];
+		if (!entry) throw new Error(`n8n did not run "${name}"`);
+		return entry;
+	};
+	const output = (name: string) => task(name).data?.main?.[0] ?? [];
+	const seedream = task('Seedream');
+	const create = task('HTTP create');
+	const download = task('HTTP download');
+	const images = (name: string) => output(name).filter((item) => item.binary).length;
+	return {
+		nodeMs: seedream.executionTime,
+		nodeImages: images('Seedream'),
+		// From the create node's start to the download node's end: what the chain costs in the run.
+		chainMs: download.startTime + download.executionTime - create.startTime,
+		chainImages: images('HTTP download'),
+		chain429: output('HTTP create').filter((item) =>
+			/429/.test(JSON.stringify(item.json.error ?? '')),
+		).length,
+	};
+}
+
+async function realN8n(): Promise<WorkloadReport> {
+	const items = quick ? 20 : 50;
+	const latencyMs = quick ? 1000 : 2000;
+	const limit = 8;
+	const delay = { generationDelayMs: latencyMs };
+	const open = await withMock(delay, async (mock) => {
+		await warmMockImages(mock, { model: ADAPTIVE_MODEL, size: '2K' });
+		return await runSideBySide(mock, items);
+	});
+	const limited = await withMock(
+		{ ...delay, rateLimit: { maxConcurrentCreates: limit, retryAfterSeconds: 1 } },
+		async (mock) => {
+			await warmMockImages(mock, { model: ADAPTIVE_MODEL, size: '2K' });
+			const result = await runSideBySide(mock, items);
+			return { ...result, refused: mock.stats.createsRateLimited };
+		},
+	);
+	if (open.nodeImages !== items || open.chainImages !== items || limited.nodeImages !== items) {
+		throw new Error(`missing images: ${JSON.stringify({ open, limited })}`);
+	}
+	const ratio = open.nodeMs / open.chainMs;
+	return {
+		name: 'Real n8n 2.41.1',
+		setup: `${items} prompts, sync generation ${latencyMs / 1000} s, small JPEGs, n8n execute with this package installed from its tarball; the Seedream node at default settings vs HTTP Request (POST create) → HTTP Request (GET image as file), both at their defaults, against the same mock, in one workflow run`,
+		figures: [
+			{ name: 'no limit: Seedream node', value: seconds(open.nodeMs), unit: 's' },
+			{ name: 'no limit: HTTP Request chain', value: seconds(open.chainMs), unit: 's' },
+			{
+				name: 'no limit: node / chain',
+				value: round(ratio, 3),
+				unit: '×',
+				target: '≤ 1.1',
+				pass: ratio <= 1.1,
+			},
+			{
+				name: `limit ${limit} concurrent: Seedream node (images)`,
+				value: seconds(limited.nodeMs),
+				unit: `s (${limited.nodeImages}/${items} images)`,
+			},
+			{
+				name: `limit ${limit} concurrent: HTTP Request chain (images)`,
+				value: seconds(limited.chainMs),
+				unit: `s (${limited.chainImages}/${items} images, ${limited.chain429} items failed with 429)`,
+			},
+			{
+				name: `limit ${limit} concurrent: 429 answers to the node (each retried)`,
+				value: limited.refused - limited.chain429,
+				unit: '',
+			},
+		],
+		notes: [
+			'Times are the nodes’ own execution times from n8n’s run data (n8n start-up excluded). The chain’s HTTP Request nodes keep going on errors, so under the limit the refused items come out as errors, not images.',
+		],
+	};
+}
+
+// ---------------------------------------------------------------------------------------------
 
 function printTable(reports: WorkloadReport[]): void {
 	const rows: string[][] = [['Workload', 'Figure', 'Value', 'Target', 'Result']];
@@ -479,6 +870,9 @@ async function main(): Promise<void> {
 		['memory', memory],
 		['polling', polling],
 		['streaming', streaming],
+		['auto', autoUnlimited],
+		['ratelimit', autoRateLimited],
+		['n8n', realN8n],
 		// Real n8n 2.41.1 in queue mode (Postgres, Redis, several processes); --no-queue skips them.
 		['queue-memory', () => queueMemory(quick)],
 		['queue-throughput', () => queueThroughput(quick)],
@@ -491,6 +885,8 @@ async function main(): Promise<void> {
 	for (const [name, workload] of workloads) {
 		if (only && !only.includes(name)) continue;
 		if (noQueue && name.startsWith('queue-')) continue;
+		// Starting n8n twice takes over a minute on its own: --quick leaves it out unless asked for.
+		if (quick && !only && name === 'n8n') continue;
 		const t = Date.now();
 		process.stdout.write(`running ${name}${quick ? ' (quick)' : ''}... `);
 		const report = await workload();

@@ -1,6 +1,7 @@
 // Standalone mock API for demos and manual runs:
 //   node .build/mock/cli.js [--port N] [--host H] [--delay ms] [--task-duration ms]
-//                           [--token T] [--jpeg-noise n] [--quiet]
+//                           [--token T] [--jpeg-noise n] [--max-concurrent-creates n]
+//                           [--creates-per-second n] [--retry-after s] [--quiet]
 // Prints exactly one stdout line, `MOCK_URL=http://127.0.0.1:<port>`, once listening (scripts wait
 // for it); requests are logged to stderr.
 import { startMockServer, type MockOptions } from './server';
@@ -24,6 +25,18 @@ const FLAGS: Record<string, Setter> = {
 	'task-duration': numeric('task-duration', (options, value) => (options.taskDurationMs = value)),
 	'jpeg-noise': numeric('jpeg-noise', (options, value) => (options.jpegNoise = value)),
 	token: (options, value) => (options.validTokens = [...(options.validTokens ?? []), value]),
+	'max-concurrent-creates': numeric(
+		'max-concurrent-creates',
+		(options, value) => (options.rateLimit = { ...options.rateLimit, maxConcurrentCreates: value }),
+	),
+	'creates-per-second': numeric(
+		'creates-per-second',
+		(options, value) => (options.rateLimit = { ...options.rateLimit, createsPerSecond: value }),
+	),
+	'retry-after': numeric(
+		'retry-after',
+		(options, value) => (options.rateLimit = { ...options.rateLimit, retryAfterSeconds: value }),
+	),
 };
 
 const USAGE = `usage: cli.js ${Object.keys(FLAGS)
@@ -41,7 +54,8 @@ function parseArguments(argv: string[]): { options: MockOptions; quiet: boolean 
 		}
 		const setter = argv[index].startsWith('--') ? FLAGS[name] : undefined;
 		const value = argv[index + 1];
-		if (!setter || value === undefined) throw new Error(`unknown or incomplete argument "${argv[index]}"`);
+		if (!setter || value === undefined)
+			throw new Error(`unknown or incomplete argument "${argv[index]}"`);
 		setter(options, value);
 		index++;
 	}

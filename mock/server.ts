@@ -23,6 +23,7 @@ import {
 	type FaultKind,
 	type Reply,
 } from './http';
+import { CreateRateLimiter, type RateLimitOptions } from './rateLimit';
 import { EXTENSIONS, ImageCache, MIME_TYPES, type ImageFormat, type ImageSpec } from './images';
 import {
 	bad,
@@ -37,6 +38,7 @@ import {
 export { HttpError, validateCreate, acceptedModelIds } from './validation';
 export type { CreatePlan, RequestBody } from './validation';
 export type { FaultKind } from './http';
+export type { RateLimitOptions } from './rateLimit';
 
 /** An option given as a value, or computed from each create request's body. */
 export type PerRequest<T> = T | ((body: RequestBody) => T);
@@ -70,6 +72,8 @@ export interface MockOptions {
 	expiredTokens?: string[];
 	/** Every API call answers 429 too_many_requests while true. */
 	rateLimited?: boolean;
+	/** Per-token limits on creates, answered with 429 and Retry-After beyond them (./rateLimit). */
+	rateLimit?: RateLimitOptions;
 	/** Time a sync generation (and a stream's first image) takes. Default 0. */
 	generationDelayMs?: PerRequest<number>;
 	/** Time until an async task finishes. Default 0. */
@@ -130,6 +134,8 @@ export interface MockStats {
 	creates: number;
 	/** Creates that did not start a job: auth, validation or an injected fault answered them. */
 	createsRejected: number;
+	/** Creates refused with 429 by the `rateLimit` option (part of createsRejected). */
+	createsRateLimited: number;
 	/** Jobs started (what the real API bills). creates = jobsCreated + createsRejected. */
 	jobsCreated: number;
 	/** Sum of reference images over accepted jobs. */
@@ -377,6 +383,7 @@ const DEFAULT_OPTIONS: MockOptions = {
 const zeroCounters = (): MockStats => ({
 	creates: 0,
 	createsRejected: 0,
+	createsRateLimited: 0,
 	jobsCreated: 0,
 	referenceImages: 0,
 	taskQueries: 0,
@@ -418,6 +425,7 @@ class SeedreamMock implements MockServer {
 	private readonly faults: Fault[] = [];
 	private readonly timers = new Set<NodeJS.Timeout>();
 	private readonly inFlight = { creates: 0, downloads: 0 };
+	private readonly rateLimits = new CreateRateLimiter(() => this.options.rateLimit);
 	/** Ids a real task record carries; constant per mock, like one account's. */
 	private readonly account = {
 		application_id: randomUUID(),
@@ -465,6 +473,7 @@ class SeedreamMock implements MockServer {
 		this.faults.length = 0;
 		this.jobs.clear();
 		this.tasks.clear();
+		this.rateLimits.reset();
 	}
 
 	async close(): Promise<void> {
@@ -522,7 +531,15 @@ class SeedreamMock implements MockServer {
 		const api = req.method === 'POST' ? API_ROUTES.get(path) : undefined;
 		if (!api) return send(res, errorReply(new HttpError(404, 'no_api')));
 		const handle = async () => {
-			this.authenticate(req, api);
+			const token = this.authenticate(req, api);
+			if (api === 'create') {
+				try {
+					res.once('close', this.rateLimits.admit(token));
+				} catch (error) {
+					this.stats.createsRateLimited++;
+					throw error;
+				}
+			}
 			if (parsed.error) throw parsed.error;
 			return api === 'create' ? this.createImages(req, parsed.body) : this.queryTasks(parsed.body);
 		};
@@ -571,7 +588,8 @@ class SeedreamMock implements MockServer {
 		return fault;
 	}
 
-	private authenticate(req: IncomingMessage, api: 'create' | 'task'): void {
+	/** Returns the token of an authenticated request. */
+	private authenticate(req: IncomingMessage, api: 'create' | 'task'): string {
 		const header = req.headers.authorization;
 		if (!header) throw new HttpError(400, 'no_token');
 		const token = header.replace(/^Bearer\s+/i, '').trim();
@@ -584,6 +602,7 @@ class SeedreamMock implements MockServer {
 			throw new HttpError(401, 'invalid_token');
 		}
 		if (this.options.rateLimited) throw new HttpError(429, 'too_many_requests');
+		return token;
 	}
 
 	// ---- POST /seedream/images ----

@@ -148,6 +148,59 @@ describe('routes and authentication', () => {
 	});
 });
 
+describe('rate limits (rateLimit option)', () => {
+	it('refuses creates over the concurrent cap with 429 and Retry-After, before any job starts', async () => {
+		mock.setOptions({
+			generationDelayMs: 300,
+			rateLimit: { maxConcurrentCreates: 2, retryAfterSeconds: 3 },
+		});
+		const answers = await Promise.all(
+			['a', 'b', 'c', 'd'].map((prompt) => create({ model: V40, prompt })),
+		);
+		const refused = answers.filter((answer) => answer.status === 429);
+		expect(answers.filter((answer) => answer.status === 200)).toHaveLength(2);
+		expect(refused).toHaveLength(2);
+		expectError(refused[0], 429, 'too_many_requests', 'You have exceeded the rate limit.');
+		expect(refused[0].headers['retry-after']).toBe('3');
+		expect(mock.stats).toMatchObject({
+			creates: 4,
+			jobsCreated: 2,
+			createsRejected: 2,
+			createsRateLimited: 2,
+		});
+		// The slots free once the answers are done.
+		expect((await create({ model: V40, prompt: 'e' })).status).toBe(200);
+	});
+
+	it('refuses creates over the per-second cap, with the time until a slot frees', async () => {
+		mock.setOptions({ rateLimit: { createsPerSecond: 2 } });
+		const statuses = [];
+		for (const prompt of ['a', 'b', 'c'])
+			statuses.push((await create({ model: V40, prompt })).status);
+		expect(statuses).toEqual([200, 200, 429]);
+		const refused = await create({ model: V40, prompt: 'd' });
+		expect(refused.headers['retry-after']).toBe('1');
+		await new Promise((resolve) => setTimeout(resolve, 1050));
+		expect((await create({ model: V40, prompt: 'e' })).status).toBe(200);
+	});
+
+	it('counts each token on its own and leaves task lookups alone', async () => {
+		mock.setOptions({
+			validTokens: ['test-token', 'second-token'],
+			generationDelayMs: 200,
+			rateLimit: { maxConcurrentCreates: 1 },
+		});
+		const [first, second] = await Promise.all([
+			create({ model: V40, prompt: 'a' }),
+			create({ model: V40, prompt: 'b' }, { token: 'second-token' }),
+		]);
+		expect([first.status, second.status]).toEqual([200, 200]);
+		const slow = create({ model: V40, prompt: 'c' });
+		expect((await tasks({ action: 'retrieve_batch', ids: [] })).status).toBe(200);
+		await slow;
+	});
+});
+
 describe('model ids', () => {
 	it('accepts every current id and the older Lite id, and lists exactly those when rejecting', () => {
 		expect(acceptedModelIds()).toEqual([PRO, LITE, LITE_ALTERNATE, V45, V40]);

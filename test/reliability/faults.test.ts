@@ -39,7 +39,6 @@ afterEach(() => {
 
 type Mode = 'sync' | 'pollUntilDone' | 'submitOnly';
 
-
 /** Larger than the first backoff step (at most 500 ms), so honouring it is visible in the request times. */
 const RETRY_AFTER_SECONDS = 0.6;
 
@@ -254,6 +253,57 @@ describe('5xx', () => {
 		expect(api.mock.stats).toMatchObject({ creates: 2, jobsCreated: 2 });
 		return { outcome: 'item 1 keeps the warning, item 2 runs once', taskId: TASK_ID.lost };
 	});
+});
+
+describe('account rate limit (mock rateLimit option)', () => {
+	const prompts = Array.from({ length: 12 }, (_, i) => ({
+		json: { prompt: `Lighthouse ${i + 1}` },
+	}));
+	const jobsPerPrompt = () => {
+		const counts = new Map<string, number>();
+		for (const task of api.mock.tasks.values()) {
+			const prompt = String(task.request.prompt);
+			counts.set(prompt, (counts.get(prompt) ?? 0) + 1);
+		}
+		return counts;
+	};
+
+	const limits = {
+		sync: { label: 'at most 3 creates at once', rateLimit: { maxConcurrentCreates: 3 } },
+		// Submits answer at once, so poll mode meets a per-second cap rather than a concurrent one.
+		pollUntilDone: { label: 'at most 4 creates a second', rateLimit: { createsPerSecond: 4 } },
+	};
+	for (const mode of ['sync', 'pollUntilDone'] as const) {
+		row(
+			`create: ${limits[mode].label} per token (429 + Retry-After), 12 items, ${mode}, Concurrency Auto`,
+			async () => {
+				api.mock.setOptions({
+					generationDelayMs: 300,
+					taskDurationMs: 300,
+					rateLimit: { retryAfterSeconds: 0.2, ...limits[mode].rateLimit },
+				});
+				const result = await run(
+					{ ...lighthouseJob(mode), prompt: '={{ $json.prompt }}' },
+					{ inputItems: prompts },
+				);
+				expect(result.error).toBeUndefined();
+				expect(result.items[0].map((item) => item.json.prompt)).toEqual(
+					prompts.map((item) => item.json.prompt),
+				);
+				expect(result.items[0].every((item) => item.binary?.data)).toBe(true);
+				const { creates, createsRateLimited, jobsCreated } = api.mock.stats;
+				// The cap was hit, every refusal was repeated, and no prompt became two jobs.
+				expect(createsRateLimited).toBeGreaterThan(0);
+				expect(jobsCreated).toBe(12);
+				expect([...jobsPerPrompt().values()]).toEqual(Array(12).fill(1));
+				expect(creates).toBe(12 + createsRateLimited);
+				return {
+					outcome: `${createsRateLimited} × 429 repeated after Retry-After, 12 jobs (1 per item), all images`,
+					taskId: TASK_ID.output,
+				};
+			},
+		);
+	}
 });
 
 describe('connection resets and refusals', () => {

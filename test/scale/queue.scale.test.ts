@@ -65,9 +65,11 @@ describe.each(MODES)('n8n 2.41.1 queue mode, binary data mode "%s"', (binaryMode
 	 * atomic status change in Postgres — 500 "already being resumed by another process", or 409
 	 * once it runs — which loses nothing: the resumed node read every task from the API.
 	 */
-	const resumedOnce = (executionId: number, count: number) => {
+	const resumedOnce = async (executionId: number, count: number) => {
 		expect(startCount(executionId)).toBe(2);
-		const callbacks = c.balancer.routed.filter((r) => r.path.startsWith(`/webhook-waiting/${executionId}/`));
+		const routed = () => c.balancer.routed.filter((r) => r.path.startsWith(`/webhook-waiting/${executionId}/`));
+		// The execution can end while the last callbacks are still being answered: wait for every answer.
+		const callbacks = await waitFor(`${count} answered callbacks`, () => (routed().length >= count ? routed() : undefined), 30_000, context);
 		expect(callbacks).toHaveLength(count);
 		expect(callbacks.filter((r) => r.status === 200).length).toBeGreaterThanOrEqual(1);
 		for (const r of callbacks) expect([200, 409, 500]).toContain(r.status);
@@ -168,7 +170,7 @@ describe.each(MODES)('n8n 2.41.1 queue mode, binary data mode "%s"', (binaryMode
 
 		// Callback pause: the mock's six callbacks went through the balancer to both webhook processors.
 		const [pauseRun] = executions(wf.pause);
-		const callbacks = resumedOnce(pauseRun.id, 6);
+		const callbacks = await resumedOnce(pauseRun.id, 6);
 		expect(new Set(callbacks.map((r) => r.target))).toEqual(new Set(c.webhookProcessors.map((p) => p.name)));
 		// Which worker takes a job is Bull's choice; the crash test below needs no particular spread.
 		log(`workers used: ${[...workersUsed].join(', ')}`);
@@ -300,6 +302,6 @@ describe.each(MODES)('n8n 2.41.1 queue mode, binary data mode "%s"', (binaryMode
 		const [after] = await waitFor('the execution to finish', () => executions(wf.pause).filter((e) => e.id === waiting.id && e.status === 'success').length ? executions(wf.pause).filter((e) => e.id === waiting.id) : undefined, 60_000, context);
 		expect(after.status).toBe('success');
 		expect(sink.of('pause', waiting.id).sort((a, b) => a.item - b.item).map((r) => promptOf(r.task))).toEqual(prompts);
-		resumedOnce(waiting.id, 3);
+		await resumedOnce(waiting.id, 3);
 	}, 300_000);
 });

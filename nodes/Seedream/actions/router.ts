@@ -10,6 +10,7 @@ import {
 	type ItemOutcome,
 	type RunPolicy,
 } from '../shared/taskResult';
+import { adaptConcurrency, AUTO_CONCURRENCY } from '../transport/adaptiveConcurrency';
 import * as image from './image';
 import * as task from './task';
 
@@ -17,12 +18,15 @@ import * as task from './task';
 type Operation = (this: IExecuteFunctions, policy: RunPolicy) => Promise<ItemOutcome[]>;
 type ItemOperation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
-/** Lookups of one item do not depend on the others: a few run at the same time. */
+/** Lookups of one item do not depend on the others: all are under way, the lookup limiter paces them. */
 function eachItem(operation: ItemOperation): Operation {
 	return async function (this: IExecuteFunctions) {
+		// Task lookups have no Concurrency option: Auto.
+		adaptConcurrency(this, AUTO_CONCURRENCY);
+		const items = this.getInputData();
 		const outcomes = await settleWithConcurrency(
-			this.getInputData(),
-			5,
+			items,
+			items.length,
 			async (_item, itemIndex) => await operation.call(this, itemIndex),
 		);
 		return outcomes.map(

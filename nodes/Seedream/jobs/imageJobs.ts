@@ -12,7 +12,7 @@ import {
 	type ItemOutcome,
 	type RunPolicy,
 } from '../shared/taskResult';
-import { limitDownloads } from '../transport/download';
+import { adaptConcurrency } from '../transport/adaptiveConcurrency';
 import { cancelSignal } from '../transport/retry';
 import { pauseForCallbacks } from './callbackPause';
 import { createJob, prepareJob, type PreparedJob, type ReadJobInput } from './prepare';
@@ -88,9 +88,11 @@ export async function runImageJobs(
 	const anyInvalid = results.some((result) => result instanceof ItemFailure);
 	if (!batch || (anyInvalid && !policy.continueOnFail)) return outcomesOf(results);
 
-	limitDownloads(this, batch.concurrency);
+	// The limiters bound the requests themselves (one Concurrency for the run, checked above), so
+	// every job may be under way, waiting for a slot.
+	adaptConcurrency(this, batch.concurrency);
 	const submitted: Array<{ job: PreparedJob; taskId: string; traceId: unknown }> = [];
-	await settleWithConcurrency(jobs, batch.concurrency, async (job) => {
+	await settleWithConcurrency(jobs, jobs.length, async (job) => {
 		try {
 			if (job.mode === 'sync') {
 				results[job.itemIndex] = job.request.body.stream

@@ -14,8 +14,9 @@ export function sortedOptions(options: INodeProperties[]): INodeProperties[] {
  */
 export const resultOptions: INodeProperties[] = [
 	numberOption('concurrency', {
+		hint: '0 = Auto',
 		description:
-			'How many input items are sent to the API at the same time, and how many images download at once',
+			'Most API requests sent at the same time, and separately most images downloading at once. 0 (Auto, the default) starts at 10 and adapts to the API: more while it keeps up, fewer when it answers 429 (too many requests), up to 64. A number is a fixed maximum: never more at once, fewer after a 429. An expression may also return "auto".',
 	}),
 	{
 		displayName: 'Fail If Any Image Fails',

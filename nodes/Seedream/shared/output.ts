@@ -2,6 +2,7 @@ import type { IBinaryData, IDataObject, INodeExecutionData } from 'n8n-workflow'
 import { NodeApiError } from 'n8n-workflow';
 
 import type { ResolvedModel } from '../capabilities';
+import type { ConcurrencySetting } from '../transport/adaptiveConcurrency';
 import { downloadImage, storeBase64Image } from '../transport/download';
 import type { SeedreamContext } from '../transport/request';
 import { settleWithConcurrency } from './concurrency';
@@ -20,7 +21,7 @@ export interface OutputSettings {
 	fileNameTemplate: string;
 	/** Fail the item when any image of a set or stream failed, not only when all did. */
 	strict: boolean;
-	concurrency: number;
+	concurrency: ConcurrencySetting;
 	downloadTimeoutMs?: number;
 	maxDownloadBytes?: number;
 }
@@ -299,7 +300,7 @@ export async function imagesToItems(
 
 	const outcomes = await settleWithConcurrency(
 		images,
-		settings.concurrency,
+		settings.concurrency.max,
 		async ({ slot, index }) => await storeImage(context, itemIndex, meta, slot, index, settings),
 	);
 	const rejected = outcomes.find((outcome) => outcome.status === 'rejected');

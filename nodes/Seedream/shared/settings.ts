@@ -2,6 +2,11 @@ import type { IDataObject, INode, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import {
+	FIXED_MAX,
+	parseConcurrency,
+	type ConcurrencySetting,
+} from '../transport/adaptiveConcurrency';
+import {
 	DEFAULT_FILE_NAME_TEMPLATE,
 	FILE_NAME_PLACEHOLDERS,
 	fileNameTemplateProblem,
@@ -27,7 +32,8 @@ interface NumberOption {
  * from here and the reader below applies the same values, so the two cannot disagree.
  */
 export const NUMBER_OPTIONS = {
-	concurrency: { default: 5, editorMin: 1, editorMax: 50, whole: true },
+	// 0 is Auto; the reader also takes "auto" (see parseConcurrency).
+	concurrency: { default: 0, editorMin: 0, editorMax: FIXED_MAX, whole: true, allowZero: true },
 	// Seedream 5.0 Pro takes about 2 minutes per image (docs/api-contract.md §4).
 	timeoutSeconds: { default: 300, editorMin: 5, floor: 1 },
 	maxDownloadMb: { default: 100, editorMin: 1 },
@@ -90,8 +96,8 @@ export interface ItemSettings {
 	output: OutputSettings;
 	/** Timeout of a create call (and of each download, see `output`). */
 	requestTimeoutMs: number;
-	/** How many items are sent, and how many images download, at the same time. */
-	concurrency: number;
+	/** Most requests, and separately most downloads, at the same time: Auto or a fixed maximum. */
+	concurrency: ConcurrencySetting;
 	poll: PollSettings;
 	callbackDeadlineMs: number;
 	/** "Callback URL" as given; checked by the callback mode that needs it. */
@@ -155,7 +161,13 @@ export function readItemSettings(
 				.join(', ')}, e.g. ${DEFAULT_FILE_NAME_TEMPLATE}.`,
 		);
 	}
-	const concurrency = number('concurrency');
+	const concurrency = parseConcurrency(options.concurrency);
+	if (!concurrency) {
+		throw invalid(
+			`"Concurrency" must be a whole number: 0 (Auto) or 1 to ${FIXED_MAX}`,
+			`Got ${JSON.stringify(options.concurrency)}. Enter a number, or make the expression return one (e.g. {{ Number($json.value) }}) or "auto".`,
+		);
+	}
 	const requestTimeoutMs = Math.round(number('timeoutSeconds') * 1000);
 	const maxIntervalMs = Math.round(number('maxPollIntervalSeconds') * 1000);
 	return {
@@ -187,13 +199,16 @@ export function readItemSettings(
 
 /** What one run of the node does once for all its items: one pool, one polling loop, one pause. */
 export interface BatchSettings {
-	concurrency: number;
+	concurrency: ConcurrencySetting;
 	poll: PollSettings;
 	callbackDeadlineMs: number;
 }
 
 const BATCH_FIELDS: Array<{ label: string; value: (settings: ItemSettings) => unknown }> = [
-	{ label: LABELS.concurrency, value: (s) => s.concurrency },
+	{
+		label: LABELS.concurrency,
+		value: (s) => `${s.concurrency.auto ? 'auto' : 'fixed'}:${s.concurrency.max}`,
+	},
 	{ label: LABELS.maxWaitMinutes, value: (s) => s.poll.maxWaitMs },
 	{ label: LABELS.maxPollIntervalSeconds, value: (s) => s.poll.maxIntervalMs },
 	{ label: 'On Timeout', value: (s) => s.poll.onTimeout },

@@ -1,6 +1,7 @@
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
+import { limiterFor, type Permit } from './adaptiveConcurrency';
 import { sniffImageType } from './mime';
 import type { SeedreamContext } from './request';
 import type { RetryPolicy } from './retry';
@@ -95,45 +96,6 @@ async function peekHead(
 	return { head, source: body };
 }
 
-/** Waiters for a free download slot, per execution context. */
-interface DownloadSlots {
-	limit: number;
-	active: number;
-	queue: Array<() => void>;
-}
-
-const downloadSlots = new WeakMap<object, DownloadSlots>();
-
-/**
- * Bounds the image downloads of one execution, across all its input items, to `limit` at once.
- * Without it every item of a poll round would download all its images at the same moment.
- */
-export function limitDownloads(context: SeedreamContext, limit: number): void {
-	downloadSlots.set(context, {
-		limit: Math.max(1, Math.floor(limit) || 1),
-		active: 0,
-		queue: [],
-	});
-}
-
-async function withDownloadSlot<T>(context: SeedreamContext, work: () => Promise<T>): Promise<T> {
-	const slots = downloadSlots.get(context);
-	if (!slots) return await work();
-	if (slots.active >= slots.limit) {
-		await new Promise<void>((resolve) => slots.queue.push(resolve));
-	} else {
-		slots.active++;
-	}
-	try {
-		return await work();
-	} finally {
-		// The slot passes straight to the next waiter, so `active` stays the same.
-		const next = slots.queue.shift();
-		if (next) next();
-		else slots.active--;
-	}
-}
-
 /**
  * Downloads an image URL into n8n's binary storage.
  *
@@ -147,7 +109,7 @@ export async function downloadImage(
 	url: string,
 	options: DownloadOptions,
 ): Promise<IBinaryData> {
-	return await withDownloadSlot(context, async () => await download(context, url, options));
+	return await download(context, url, options);
 }
 
 async function download(
@@ -176,9 +138,20 @@ async function download(
 		);
 	}
 
+	// Bounds the downloads of one execution across all its items (see adaptConcurrency).
+	const limiter = limiterFor(context, 'download');
 	for (let attempt = 0; ; attempt++) {
 		throwIfCancelled(context, options.itemIndex);
 		let failure: { status?: number; code?: string; retryAfter?: number; reason: string };
+		let permit: Permit | undefined;
+		try {
+			permit = limiter ? await limiter.acquire(cancelSignal(context)) : undefined;
+		} catch {
+			// The wait ends early only when the execution is stopped.
+			throw new NodeOperationError(node, 'The execution was stopped', {
+				itemIndex: options.itemIndex,
+			});
+		}
 		try {
 			const response = (await context.helpers.httpRequest({
 				method: 'GET',
@@ -197,6 +170,11 @@ async function download(
 					retryAfter: parseRetryAfter(response.headers['retry-after']),
 					reason: `HTTP ${status}`,
 				};
+				permit?.finish(
+					status === 429
+						? { kind: 'rateLimited', retryAfterMs: failure.retryAfter }
+						: { kind: 'failed' },
+				);
 			} else {
 				const declaredLength = Number(response.headers['content-length'] ?? 0);
 				if (maxBytes > 0 && declaredLength > maxBytes) {
@@ -237,9 +215,11 @@ async function download(
 						},
 					);
 				}
+				permit?.finish({ kind: 'ok' });
 				return binary;
 			}
 		} catch (error) {
+			permit?.finish({ kind: 'failed' });
 			// Our own verdicts (not an image, too large) are final; the constructor returns them unchanged.
 			if (error instanceof NodeOperationError) throw new NodeOperationError(node, error);
 			throwIfCancelled(context, options.itemIndex);

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
+import { limiterFor, type Permit } from './adaptiveConcurrency';
 import { buildApiError, mayHaveStartedJobHint, readErrorEnvelope } from './errors';
 import type { RequestKind, RetryPolicy } from './retry';
 import {
@@ -127,8 +128,11 @@ export async function seedreamApiRequest(
 		abortSignal: cancelSignal(context),
 	};
 
+	const limiter = limiterFor(context, options.kind === 'create' ? 'create' : 'query');
 	for (let attempt = 0; ; attempt++) {
 		throwIfCancelled(context, options.itemIndex);
+		// Each attempt takes its own slot: a refused request waits behind the lowered level.
+		const permit = limiter ? await waitForSlot(context, limiter, options.itemIndex) : undefined;
 		let response: { statusCode: number; headers: IDataObject; body: unknown };
 		try {
 			response = (await context.helpers.httpRequestWithAuthentication.call(
@@ -137,6 +141,7 @@ export async function seedreamApiRequest(
 				request,
 			)) as typeof response;
 		} catch (error) {
+			permit?.finish({ kind: 'failed' });
 			throwIfCancelled(context, options.itemIndex);
 			const code = networkErrorCode(error);
 			if (attempt < policy.maxRetries && isRetryableNetworkError(options.kind, code)) {
@@ -147,16 +152,26 @@ export async function seedreamApiRequest(
 		}
 
 		const status = response.statusCode;
+		const retryAfterMs = parseRetryAfter(response.headers?.['retry-after']);
 		if (options.stream && status < 400) {
 			const contentType = String(response.headers?.['content-type'] ?? '');
 			if (contentType.includes('ndjson') || contentType.includes('event-stream')) {
-				return { status, body: {}, stream: response.body as AsyncIterable<Buffer> };
+				// A streaming generation is running until its last line: it keeps its slot till then.
+				const stream = response.body as AsyncIterable<Buffer>;
+				return { status, body: {}, stream: permit ? holdWhileRead(stream, permit) : stream };
 			}
 			// A plain JSON answer to a streaming request: read it like any other.
 			response.body = await readAll(response.body);
 		} else if (options.stream) {
 			response.body = await readAll(response.body);
 		}
+		permit?.finish(
+			status === 429
+				? { kind: 'rateLimited', retryAfterMs }
+				: status < 400
+					? { kind: 'ok' }
+					: { kind: 'failed' },
+		);
 		const { json, raw } = parseBody(response.body);
 		const envelope = readErrorEnvelope(json);
 		const failed =
@@ -175,9 +190,8 @@ export async function seedreamApiRequest(
 		const unreadable = status < 400 && raw !== undefined && options.kind !== 'create';
 		const retryable = unreadable || (status >= 400 && isRetryableStatus(options.kind, status));
 		if (retryable && attempt < policy.maxRetries) {
-			const retryAfter = parseRetryAfter(response.headers?.['retry-after']);
-			if (retryAfter === undefined || retryAfter <= policy.maxRetryAfterMs) {
-				await pause(context, retryAfter ?? backoffDelay(policy, attempt), options.itemIndex);
+			if (retryAfterMs === undefined || retryAfterMs <= policy.maxRetryAfterMs) {
+				await pause(context, retryAfterMs ?? backoffDelay(policy, attempt), options.itemIndex);
 				continue;
 			}
 		}
@@ -191,6 +205,31 @@ export async function seedreamApiRequest(
 			itemIndex: options.itemIndex,
 			rawBody: raw,
 		});
+	}
+}
+
+async function waitForSlot(
+	context: SeedreamContext,
+	limiter: NonNullable<ReturnType<typeof limiterFor>>,
+	itemIndex?: number,
+): Promise<Permit> {
+	try {
+		return await limiter.acquire(cancelSignal(context));
+	} catch {
+		// The wait ends early only when the execution is stopped.
+		throw new NodeOperationError(context.getNode(), 'The execution was stopped', { itemIndex });
+	}
+}
+
+async function* holdWhileRead(
+	stream: AsyncIterable<Buffer>,
+	permit: Permit,
+): AsyncIterable<Buffer> {
+	// Even a stream cut off midway was accepted by the API: capacity-wise a success.
+	try {
+		yield* stream;
+	} finally {
+		permit.finish({ kind: 'ok' });
 	}
 }
 

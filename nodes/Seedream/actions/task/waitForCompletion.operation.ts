@@ -15,7 +15,7 @@ import {
 	type RunPolicy,
 } from '../../shared/taskResult';
 import { summarizeTask, type TaskState } from '../../shared/taskState';
-import { limitDownloads } from '../../transport/download';
+import { adaptConcurrency } from '../../transport/adaptiveConcurrency';
 
 const properties: INodeProperties[] = [
 	{
@@ -89,7 +89,7 @@ export async function execute(this: IExecuteFunctions, policy: RunPolicy): Promi
 	if (!batch || (invalid.length > 0 && !policy.continueOnFail)) return invalid;
 
 	const allIds = [...new Set(valid.flatMap((entry) => entry.taskIds))];
-	limitDownloads(this, batch.concurrency);
+	adaptConcurrency(this, batch.concurrency);
 	// One look first: tasks that are already done need no waiting, and unknown ids would
 	// otherwise be polled until Max Wait.
 	const states = await lookupTasks(this, allIds, { timeoutMs: batch.poll.requestTimeoutMs });
@@ -101,7 +101,7 @@ export async function execute(this: IExecuteFunctions, policy: RunPolicy): Promi
 	const order = valid.flatMap((entry) => entry.taskIds.map((taskId) => ({ entry, taskId })));
 	const outputs = await settleWithConcurrency(
 		order,
-		batch.concurrency,
+		batch.concurrency.max,
 		async ({ entry, taskId }): Promise<ItemOutcome> => {
 			const { itemIndex } = entry;
 			const state: TaskState = states.get(taskId)!;

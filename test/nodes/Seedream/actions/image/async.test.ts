@@ -327,6 +327,19 @@ describe('cancellation', () => {
 });
 
 describe('Concurrency', () => {
+	it.each([
+		['left at its default (Auto)', {}],
+		['"auto" from an expression', { concurrency: '={{ "auto" }}' }],
+	])('%s sends all of a small batch at once (the old default sent 5)', async (_name, options) => {
+		api.mock.setOptions({ generationDelayMs: 300 });
+		const inputItems = prompts(...'abcdefghijkl'.split(''));
+		const result = await api.run(generate('sync', options), { inputItems });
+		expect(result.error).toBeUndefined();
+		expect(result.items[0]).toHaveLength(12);
+		expect(api.mock.stats.maxConcurrentCreates).toBe(12);
+		expect(api.mock.stats.creates).toBe(12);
+	});
+
 	it('keeps at most k creates and k downloads in flight across items (one call per item)', async () => {
 		api.mock.setOptions({ generationDelayMs: 100, downloadDelayMs: 60 });
 		const inputItems = prompts('a', 'b', 'c', 'd', 'e', 'f');
