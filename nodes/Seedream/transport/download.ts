@@ -1,9 +1,9 @@
 import type { IBinaryData, IDataObject } from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
-import { limiterFor, type Permit } from './adaptiveConcurrency';
+import { limiterFor } from './adaptiveConcurrency';
 import { sniffImageType } from './mime';
-import type { SeedreamContext } from './request';
+import { waitForSlot, type SeedreamContext } from './request';
 import type { RetryPolicy } from './retry';
 import {
 	backoffDelay,
@@ -143,15 +143,7 @@ async function download(
 	for (let attempt = 0; ; attempt++) {
 		throwIfCancelled(context, options.itemIndex);
 		let failure: { status?: number; code?: string; retryAfter?: number; reason: string };
-		let permit: Permit | undefined;
-		try {
-			permit = limiter ? await limiter.acquire(cancelSignal(context)) : undefined;
-		} catch {
-			// The wait ends early only when the execution is stopped.
-			throw new NodeOperationError(node, 'The execution was stopped', {
-				itemIndex: options.itemIndex,
-			});
-		}
+		const permit = limiter ? await waitForSlot(context, limiter, options.itemIndex) : undefined;
 		try {
 			const response = (await context.helpers.httpRequest({
 				method: 'GET',

@@ -208,7 +208,8 @@ export async function seedreamApiRequest(
 	}
 }
 
-async function waitForSlot(
+/** A request slot from the execution's limiter; a stopped execution ends the wait with its own error. */
+export async function waitForSlot(
 	context: SeedreamContext,
 	limiter: NonNullable<ReturnType<typeof limiterFor>>,
 	itemIndex?: number,
