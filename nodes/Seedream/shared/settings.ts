@@ -65,14 +65,13 @@ export function numberOption(
 	declaration: Pick<INodeProperties, 'description' | 'displayOptions' | 'hint'>,
 ): INodeProperties {
 	const spec: NumberOption = NUMBER_OPTIONS[name];
-	// The rule reads only literal defaults; this one is `spec.default`, two lines below.
-	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
+	const { default: defaultValue } = spec;
 	return {
 		...declaration,
 		displayName: LABELS[name],
 		name,
 		type: 'number',
-		default: spec.default,
+		default: defaultValue,
 		typeOptions: {
 			minValue: spec.editorMin,
 			...(spec.editorMax === undefined ? {} : { maxValue: spec.editorMax }),
