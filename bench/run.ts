@@ -474,23 +474,29 @@ async function oneTransferMs(mock: MockServer, prompt: string): Promise<number> 
 	return median(download.timesMs ?? []);
 }
 
+/** The Auto workloads' run: `items` sync Generate jobs at the node's default options. */
+async function runDefaultSync(mock: MockServer, items: number, word: string) {
+	await warmMockImages(mock, { model: ADAPTIVE_MODEL, size: '2K' });
+	const prompts = Array.from({ length: items }, (_, i) => `${word} number ${i + 1}`);
+	const parameters = { ...SYNC_2K, model: ADAPTIVE_MODEL, options: {} };
+	const node = await runChild({
+		kind: 'node',
+		baseUrl: mock.url,
+		parameters,
+		prompts,
+		warmup: parameters,
+		expectImages: items,
+	});
+	return { node, prompts, parameters };
+}
+
 async function autoUnlimited(): Promise<WorkloadReport> {
 	const items = quick ? 20 : 50;
 	const latencyMs = quick ? 1000 : 2000;
 	return await withMock(
 		{ generationDelayMs: (body) => (isWarmup(body) ? 0 : latencyMs) },
 		async (mock) => {
-			await warmMockImages(mock, { model: ADAPTIVE_MODEL, size: '2K' });
-			const prompts = Array.from({ length: items }, (_, i) => `Poster number ${i + 1}`);
-			const parameters = { ...SYNC_2K, model: ADAPTIVE_MODEL, options: {} };
-			const node = await runChild({
-				kind: 'node',
-				baseUrl: mock.url,
-				parameters,
-				prompts,
-				warmup: parameters,
-				expectImages: items,
-			});
+			const { node, prompts, parameters } = await runDefaultSync(mock, items, 'Poster');
 			const maxConcurrent = mock.stats.maxConcurrentCreates;
 			const creates = measuredCreates(mock).length;
 			const createTimes = mock.requests
@@ -573,17 +579,7 @@ async function autoRateLimited(): Promise<WorkloadReport> {
 			rateLimit: { maxConcurrentCreates: limit, retryAfterSeconds: 1 },
 		},
 		async (mock) => {
-			await warmMockImages(mock, { model: ADAPTIVE_MODEL, size: '2K' });
-			const prompts = Array.from({ length: items }, (_, i) => `Banner number ${i + 1}`);
-			const parameters = { ...SYNC_2K, model: ADAPTIVE_MODEL, options: {} };
-			const node = await runChild({
-				kind: 'node',
-				baseUrl: mock.url,
-				parameters,
-				prompts,
-				warmup: parameters,
-				expectImages: items,
-			});
+			const { node, prompts } = await runDefaultSync(mock, items, 'Banner');
 			const creates = measuredCreates(mock).length;
 			// The warm-up run is one create that never meets the limit.
 			const refused = mock.stats.createsRateLimited;

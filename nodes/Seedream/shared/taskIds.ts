@@ -28,27 +28,27 @@ export function parseTaskIds(value: unknown): string[] {
 }
 
 /**
- * The ids of a Task ID(s) field: at least one, each a possible task id, refused before anything
+ * The ids of a Task IDs field: at least one, each a possible task id, refused before anything
  * is sent (e.g. an object from an expression).
  */
 export function readTaskIdsField(
 	node: INode,
 	value: unknown,
 	itemIndex: number,
-	field: { label: string; emptyHint: string },
+	emptyHint: string,
 ): string[] {
 	const ids = parseTaskIds(value);
 	if (ids.length === 0) {
-		throw new NodeOperationError(node, `The "${field.label}" parameter has no task id`, {
+		throw new NodeOperationError(node, 'The "Task IDs" parameter has no task id', {
 			itemIndex,
-			description: field.emptyHint,
+			description: emptyHint,
 		});
 	}
 	const bad = invalidTaskId(ids);
 	if (bad !== undefined) {
 		throw new NodeOperationError(
 			node,
-			`The "${field.label}" value contains "${bad}", not a valid task id`,
+			`The "Task IDs" value contains "${bad}", not a valid task id`,
 			{ itemIndex, description: TASK_ID_HINT },
 		);
 	}

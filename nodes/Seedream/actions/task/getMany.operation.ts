@@ -32,10 +32,7 @@ export async function execute(
 		this.getNode(),
 		this.getNodeParameter('taskIds', itemIndex, ''),
 		itemIndex,
-		{
-			label: 'Task IDs',
-			emptyHint: 'Give at least one id, e.g. {{ $json.task_id }} or a comma-separated list.',
-		},
+		'Give at least one id, e.g. {{ $json.task_id }} or a comma-separated list.',
 	);
 	const states = await lookupTasks(this, ids, { itemIndex });
 	return ids.map((id) => ({

@@ -57,10 +57,7 @@ function readItems(context: IExecuteFunctions): Array<ItemTasks | ItemFailure> {
 				context.getNode(),
 				context.getNodeParameter('taskIds', itemIndex, ''),
 				itemIndex,
-				{
-					label: 'Task IDs',
-					emptyHint: 'Pass the task_id from the submitting node, e.g. {{ $json.task_id }}.',
-				},
+				'Pass the task_id from the submitting node, e.g. {{ $json.task_id }}.',
 			);
 			const options = (context.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
 			return {
