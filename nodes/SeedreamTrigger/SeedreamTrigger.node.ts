@@ -59,7 +59,7 @@ export class SeedreamTrigger implements INodeType {
 		icon: { light: 'file:seedream.svg', dark: 'file:seedream.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: 'On finished image task',
+		subtitle: 'On Finished Image Task',
 		description: 'Starts the workflow when Seedream calls back with a finished image task',
 		defaults: { name: 'Seedream Trigger' },
 		inputs: [],
