@@ -77,7 +77,7 @@ export class SeedreamTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Use the Production URL above plus <code>?secret=</code> and your secret as the Callback URL of a Seedream node ("Callback: Send to My URL"). Activate the workflow so the URL stays registered.',
+					'Use the Production URL above plus <code>?secret=</code> and your secret as the Callback URL of a Seedream node ("Callback: Send to My URL"). Publish the workflow (Activate in n8n 1.x) so the URL stays registered.',
 				name: 'notice',
 				type: 'notice',
 				default: '',
