@@ -6,29 +6,13 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
+import { githubAnchor, headingAnchors, withoutCode } from '../helpers/markdown';
+
 const repo = resolve(__dirname, '..', '..');
 const pages = ['README.md', ...readdirSync(join(repo, 'docs')).filter((name) => name.endsWith('.md')).map((name) => `docs/${name}`)];
 
-/** GitHub's heading anchor: lower case, punctuation dropped (letters, digits, spaces, '-' and '_' kept), spaces to '-'. */
-function githubAnchor(heading: string): string {
-	return heading
-		.trim()
-		.toLowerCase()
-		.replace(/[^\p{L}\p{N} _-]/gu, '')
-		.replace(/ /g, '-');
-}
-
-function withoutCode(markdown: string): string {
-	return markdown.replace(/```[\s\S]*?```/g, '');
-}
-
 function anchorsOf(file: string): Set<string> {
-	const anchors = new Set<string>();
-	for (const line of withoutCode(readFileSync(join(repo, file), 'utf8')).split('\n')) {
-		const heading = /^#{1,6} (.+)$/.exec(line);
-		if (heading) anchors.add(githubAnchor(heading[1]));
-	}
-	return anchors;
+	return headingAnchors(readFileSync(join(repo, file), 'utf8'));
 }
 
 function linksOf(file: string): string[] {

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 import { SeedreamApi } from '../../credentials/SeedreamApi.credentials';
+import { headingAnchors } from '../helpers/markdown';
 
 const root = join(__dirname, '..', '..');
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -34,19 +35,7 @@ function filesUnder(dir: string, test: (path: string) => boolean): string[] {
 	});
 }
 
-/** GitHub's anchor for a Markdown heading: lower case, punctuation dropped, spaces to hyphens. */
-const slug = (heading: string) =>
-	heading
-		.trim()
-		.toLowerCase()
-		.replace(/[^\p{L}\p{N}\s_-]/gu, '')
-		.replace(/\s/g, '-');
-const readmeAnchors = new Set(
-	read('README.md')
-		.split('\n')
-		.filter((line) => /^#{1,6}\s/.test(line))
-		.map((line) => slug(line.replace(/^#+\s*/, ''))),
-);
+const readmeAnchors = headingAnchors(read('README.md'));
 
 /** A documentation link of the project: the repository page or one of README's sections. */
 function documentationProblem(url: string): string | undefined {
