@@ -12,7 +12,7 @@ import {
 	type ImageRequest,
 	type ImageRequestInput,
 } from './imageRequest';
-import { assertToolMode, isToolNode, toolOutputSettings } from './tool';
+import { assertToolMode, isToolNode, toolInput, toolOutputSettings } from './tool';
 
 /** What an Image operation reads from one input item. */
 export interface ImageJobInput {
@@ -78,7 +78,9 @@ export async function prepareJob(
 		});
 	}
 	assertToolMode(context, itemIndex, mode);
-	const { request: input, options } = await readInput(context, itemIndex);
+	const read = await readInput(context, itemIndex);
+	const { options } = read;
+	const input = toolInput(context, itemIndex, read.request);
 	const request = buildImageRequest(context.getNode(), itemIndex, {
 		...input,
 		delivery: mode === 'sync' ? 'sync' : mode.startsWith('callback') ? 'callback' : 'async',
