@@ -169,13 +169,17 @@ describe.each(LINES)('MCP Server Trigger in n8n %s.x', (line) => {
 		expect(mock.stats.requests).toBe(0);
 	});
 
-	it('Submit Only answers with a task id at once; Collect Images turns it into the image URL', async () => {
-		const submitted = await callTool(client, 'Submit_Image_Job', { prompt: 'A red fox in fresh snow', model: 'doubao-seedream-4-0-250828', size: '1K' });
+	it('Submit Only answers with a task id at once; Collect Images turns it into the image URL (Seedream 5.0 Pro, Max Images 1)', async () => {
+		const submitted = await callTool(client, 'Submit_Image_Job', { prompt: 'A red fox in fresh snow', model: 'doubao-seedream-5.0-pro', size: '1K', max_images: 1 });
 		expect(submitted.isError).toBe(false);
 		const [pending] = JSON.parse(submitted.text);
-		expect(pending).toEqual({ status: 'pending', task_id: expect.any(String), model: 'doubao-seedream-4-0-250828', next: expect.stringContaining('task_id') });
+		expect(pending).toEqual({ status: 'pending', task_id: expect.any(String), model: 'doubao-seedream-5-0-pro-260628', next: expect.stringContaining('task_id') });
 		expect(mock.stats.creates).toBe(1);
 		expect(mock.tasks.get(pending.task_id)).toBeDefined();
+		// Max Images 1 is one image: no image-set fields, which Pro would refuse.
+		const create = mock.requests.find((request) => request.path === '/seedream/images')!;
+		expect(create.body).toMatchObject({ model: 'doubao-seedream-5-0-pro-260628', size: '1K', async: true });
+		expect(create.body).not.toHaveProperty('sequential_image_generation');
 
 		const collected = await callTool(client, 'Collect_Images', { task_ids: pending.task_id });
 		expect(collected.isError).toBe(false);
@@ -183,7 +187,7 @@ describe.each(LINES)('MCP Server Trigger in n8n %s.x', (line) => {
 			{
 				status: 'succeeded',
 				task_id: pending.task_id,
-				model: 'doubao-seedream-4-0-250828',
+				model: 'doubao-seedream-5-0-pro-260628',
 				image_count: 1,
 				images: [{ url: expect.stringMatching(new RegExp(`^${mock.url}/`)), size: '1024x1024', index: 0 }],
 			},

@@ -50,7 +50,7 @@ export function assertToolMode(context: IExecuteFunctions, itemIndex: number, mo
  * more likely invents one; the custom model field stays open for the first case), and Max
  * Images 1 means one image, so it works with models that make no sets.
  */
-export function toolInput<T extends { model?: unknown; maxImages?: number }>(
+export function toolInput<T extends { model?: unknown; maxImages?: number; options?: object }>(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	input: T,
@@ -68,7 +68,7 @@ export function toolInput<T extends { model?: unknown; maxImages?: number }>(
 		);
 	}
 	if (input.maxImages !== undefined && Number(input.maxImages) === 1) {
-		return { ...input, maxImages: undefined };
+		return { ...input, maxImages: undefined, options: { ...input.options, maxImages: undefined } };
 	}
 	return input;
 }

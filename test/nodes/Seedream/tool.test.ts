@@ -257,8 +257,9 @@ describe('Seedream as an AI agent tool', () => {
 
 	it('takes Max Images 1 as one image, so it works with a model that makes no sets', async () => {
 		const result = await callTool(
-			toolParameters({ model: 'doubao-seedream-5-0-pro-260628', options: { maxImages: '={{ $fromAI("max_images", "How many", "number") }}' } }),
-			[{ prompt: 'A red fox', size: '1K', max_images: 1 }],
+			// As examples/mcp-server.json has it: Model and Max Images both from the agent.
+			toolParameters({ model: fromAi('model', 'Model'), options: { maxImages: '={{ $fromAI("max_images", "How many", "number") }}' } }),
+			[{ prompt: 'A red fox', size: '1K', model: 'doubao-seedream-5-0-pro-260628', max_images: 1 }],
 		);
 		expect(result.error).toBeUndefined();
 		const body = mock.requests.find((request) => request.path === '/seedream/images')!.body;
