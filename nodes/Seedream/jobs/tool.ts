@@ -158,6 +158,20 @@ export function compactToolItems(items: INodeExecutionData[]): INodeExecutionDat
 }
 
 /**
+ * A tool's error as the agent must get it. n8n's queue mode hands a tool error to the MCP client
+ * with its message only, so the message carries the description too (what is valid, the task
+ * id); in a single process n8n adds the description after the message unless the message holds
+ * it already.
+ */
+export function toolError<T extends Error & { description?: string | null }>(error: T): T {
+	const description = error.description?.trim();
+	if (description && !error.message.includes(description)) {
+		error.message = `${error.message.replace(/\.?$/, '.')} ${description}`;
+	}
+	return error;
+}
+
+/**
  * Last guard for every tool answer (Task lookups too): base64 images, whether a b64_json answer
  * or a data URI echoed back in a task's request, would flood the agent's context.
  */

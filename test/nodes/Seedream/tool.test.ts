@@ -234,16 +234,17 @@ describe('Seedream as an AI agent tool', () => {
 			error: 'The prompt was refused by the content filter',
 		});
 		const polled = await callTool(toolParameters({ mode: 'pollUntilDone' }));
-		expect(polled.error?.message).toMatch(/The prompt was refused by the content filter/);
+		expect(polled.error?.message).toMatch(/The prompt was refused by the content filter\. Task id: [\w-]+\./);
 		expect(polled.error?.description).toMatch(/^Task id: [\w-]+\./);
 	});
 
 	it('refuses a model id the table does not know before anything is sent, listing the valid ids and aliases', async () => {
 		const result = await callTool(toolParameters({ model: fromAi('model', 'Model') }), [{ prompt: 'A red fox', size: '2K', model: 'dall-e-3' }]);
-		expect(result.error?.message).toBe('Unknown Seedream model "dall-e-3"');
+		// The message itself lists them: n8n's queue mode passes a tool error's message only.
+		expect(result.error?.message).toMatch(/^Unknown Seedream model "dall-e-3"\. Use one of: .*Nothing was sent\.$/);
 		for (const model of CONTRACT_MODELS.filter((entry) => !entry.retired)) {
-			expect(result.error?.description).toContain(model.id);
-			for (const alias of model.aliases) expect(result.error?.description).toContain(alias);
+			expect(result.error?.message).toContain(model.id);
+			for (const alias of model.aliases) expect(result.error?.message).toContain(alias);
 		}
 		expect(mock.stats.requests).toBe(0);
 	});
