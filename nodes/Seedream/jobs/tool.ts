@@ -5,15 +5,9 @@ import { CUSTOM_MODEL, findModel, modelNames } from '../capabilities';
 import { TOOL_MODES } from '../descriptions/delivery.description';
 import { agentModels } from '../descriptions/tool.description';
 import { withoutInlineImages } from '../shared/inlineData';
-import type { OutputSettings } from '../shared/output';
+import { isToolNode } from '../shared/settings';
 
-/**
- * n8n registers a `usableAsTool` node a second time as `<name>Tool` (inputs: none, output:
- * ai_tool) for AI agents; the node's type tells which of the two is running.
- */
-export function isToolNode(context: { getNode(): { type: string } }): boolean {
-	return context.getNode().type.endsWith('Tool');
-}
+export { isToolNode };
 
 /**
  * Modes a tool call cannot use, and why: the MCP Server Trigger and the AI Agent hold the call
@@ -71,18 +65,6 @@ export function toolInput<T extends { model?: unknown; maxImages?: number; optio
 		return { ...input, maxImages: undefined, options: { ...input.options, maxImages: undefined } };
 	}
 	return input;
-}
-
-/**
- * A tool's output: one item per call with every image on it, and the image URLs kept in the
- * JSON (the agent reads only the JSON; the binaries stay in the run for later nodes).
- */
-export function toolOutputSettings(settings: OutputSettings): OutputSettings {
-	return {
-		...settings,
-		grouping: 'perInput',
-		mode: settings.mode === 'binary' ? 'both' : settings.mode,
-	};
 }
 
 /** Fields an agent can act on; everything else (prompts echoed back, trace ids) costs context. */

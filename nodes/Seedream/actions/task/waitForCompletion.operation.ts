@@ -6,7 +6,6 @@ import { settleWithConcurrency } from '../../shared/concurrency';
 import { resultOptions, sortedOptions } from '../../shared/options.description';
 import { batchSettings, readItemSettings, type ItemSettings } from '../../shared/settings';
 import { lookupTasks, pollTasks } from '../../shared/taskLookup';
-import { isToolNode, toolOutputSettings } from '../../jobs/tool';
 import { readTaskIdsField } from '../../shared/taskIds';
 import {
 	asNodeError,
@@ -61,10 +60,11 @@ function readItems(context: IExecuteFunctions): Array<ItemTasks | ItemFailure> {
 				'Pass the task_id from the submitting node, e.g. {{ $json.task_id }}.',
 			);
 			const options = (context.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
-			const settings = readItemSettings(context.getNode(), itemIndex, options);
-			// As a tool, one answer per task with its image URLs, as the Image operations give.
-			if (isToolNode(context)) settings.output = toolOutputSettings(settings.output);
-			return { itemIndex, taskIds, settings };
+			return {
+				itemIndex,
+				taskIds,
+				settings: readItemSettings(context.getNode(), itemIndex, options),
+			};
 		} catch (error) {
 			return new ItemFailure(asNodeError(context, error, itemIndex));
 		}
