@@ -69,9 +69,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			output.push(...outcome.items);
 			continue;
 		}
-		if (!policy.continueOnFail) {
-			throw isToolNode(this) ? toolError(outcome.failure.error) : outcome.failure.error;
-		}
+		if (isToolNode(this)) toolError(outcome.failure.error);
+		if (!policy.continueOnFail) throw outcome.failure.error;
 		output.push(failureItem(outcome.failure, outcome.itemIndex));
 	}
 	// A tool's answer goes into an agent's context: compact, and no base64 images there, whatever

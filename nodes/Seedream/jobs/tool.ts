@@ -96,7 +96,10 @@ function compactAnswer(json: IDataObject): IDataObject {
 	if (typeof json.error === 'string') {
 		return {
 			status: 'failed',
-			error: json.description ? `${json.error}. ${String(json.description)}` : json.error,
+			error:
+				json.description && !json.error.includes(String(json.description))
+					? `${json.error}. ${String(json.description)}`
+					: json.error,
 			task_id: json.task_id ?? null,
 		};
 	}
