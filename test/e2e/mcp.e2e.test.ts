@@ -15,18 +15,18 @@ import {
 	declaredDescription,
 	expectContractModels,
 	MAX_IMAGES,
-	MCP_EXAMPLE,
 	mcpCredentials,
 	mcpWorkflow,
 	SET_MODELS,
 	type Workflow,
 } from '../helpers/mcp';
+import { claimExamples } from './exampleClaims';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtime = require('../../scripts/n8n/runtime.cjs');
 
-/** The examples this file runs (the examples suite counts them as covered). */
-export const COVERED_EXAMPLES = [MCP_EXAMPLE];
+/** The example this file runs (the examples suite checks every example is claimed once). */
+const { exampleTest } = claimExamples(['mcp-server.json']);
 
 /** n8n lines to run in: SEEDREAM_N8N_LINES=2 runs only 2.x. */
 const LINES = (process.env.SEEDREAM_N8N_LINES ?? '2,1')
@@ -67,7 +67,7 @@ describe.each(LINES)('MCP Server Trigger in n8n %s.x', (line) => {
 		await server?.stop();
 	});
 
-	it('lists the tools with the descriptions and JSON schemas the workflow declares, naming the valid models and sizes', async () => {
+	exampleTest('mcp-server.json', 'lists the tools with the descriptions and JSON schemas the workflow declares, naming the valid models and sizes', async () => {
 		const { tools } = await client.listTools();
 		expect(tools.map((tool) => tool.name).sort()).toEqual(['Collect_Images', 'Generate_By_Callback', 'Generate_Image', 'Submit_Image_Job']);
 		const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
@@ -111,7 +111,7 @@ describe.each(LINES)('MCP Server Trigger in n8n %s.x', (line) => {
 		});
 	});
 
-	it('also serves the SSE transport (older clients) with the same tools', async () => {
+	exampleTest('mcp-server.json', 'also serves the SSE transport (older clients) with the same tools', async () => {
 		const sse = await connectClient(server!.url, 'sse');
 		try {
 			const { tools } = await sse.listTools();
@@ -121,7 +121,7 @@ describe.each(LINES)('MCP Server Trigger in n8n %s.x', (line) => {
 		}
 	});
 
-	it('Generate with an alias model and a size answers with the image URL, size, model id, task id and status, no base64, after exactly one create', async () => {
+	exampleTest('mcp-server.json', 'Generate with an alias model and a size answers with the image URL, size, model id, task id and status, no base64, after exactly one create', async () => {
 		const prompt = 'A lighthouse on a cliff at dusk, autumn colours';
 		const answer = await callTool(client, 'Generate_Image', { prompt, model: 'doubao-seedream-4.0', size: '1K' });
 		expect(answer.isError).toBe(false);
@@ -143,7 +143,7 @@ describe.each(LINES)('MCP Server Trigger in n8n %s.x', (line) => {
 		expect(image.headers.get('content-type')).toBe('image/jpeg');
 	});
 
-	it('a size the model refuses is a tool error naming the valid sizes, and nothing is sent', async () => {
+	exampleTest('mcp-server.json', 'a size the model refuses is a tool error naming the valid sizes, and nothing is sent', async () => {
 		const pro = CURRENT_MODELS.find((model) => model.id === 'doubao-seedream-5-0-pro-260628')!;
 		const refused = ['1K', '1.5K', '2K', '3K', '4K'].find((preset) => !(pro.presets as string[]).includes(preset))!;
 		const answer = await callTool(client, 'Generate_Image', { prompt: 'A red fox', model: pro.aliases[0], size: refused });
@@ -153,7 +153,7 @@ describe.each(LINES)('MCP Server Trigger in n8n %s.x', (line) => {
 		expect(mock.stats.requests).toBe(0);
 	});
 
-	it('an unknown model is a tool error listing the models, and nothing is sent', async () => {
+	exampleTest('mcp-server.json', 'an unknown model is a tool error listing the models, and nothing is sent', async () => {
 		const answer = await callTool(client, 'Generate_Image', { prompt: 'A red fox', model: 'dall-e-3', size: '2K' });
 		expect(answer.isError).toBe(true);
 		expect(answer.text).toContain('Unknown Seedream model "dall-e-3"');
@@ -161,7 +161,7 @@ describe.each(LINES)('MCP Server Trigger in n8n %s.x', (line) => {
 		expect(mock.stats.requests).toBe(0);
 	});
 
-	it('a tool in the callback pause mode is refused before any request, naming the modes to use instead', async () => {
+	exampleTest('mcp-server.json', 'a tool in the callback pause mode is refused before any request, naming the modes to use instead', async () => {
 		const answer = await callTool(client, 'Generate_By_Callback', { prompt: 'A red fox', model: 'doubao-seedream-4.0', size: '1K' });
 		expect(answer.isError).toBe(true);
 		expect(answer.text).toContain('Mode callbackWait does not work in a tool call');
@@ -169,7 +169,7 @@ describe.each(LINES)('MCP Server Trigger in n8n %s.x', (line) => {
 		expect(mock.stats.requests).toBe(0);
 	});
 
-	it('Submit Only answers with a task id at once; Collect Images turns it into the image URL (Seedream 5.0 Pro, Max Images 1)', async () => {
+	exampleTest('mcp-server.json', 'Submit Only answers with a task id at once; Collect Images turns it into the image URL (Seedream 5.0 Pro, Max Images 1)', async () => {
 		const submitted = await callTool(client, 'Submit_Image_Job', { prompt: 'A red fox in fresh snow', model: 'doubao-seedream-5.0-pro', size: '1K', max_images: 1 });
 		expect(submitted.isError).toBe(false);
 		const [pending] = JSON.parse(submitted.text);
@@ -195,7 +195,7 @@ describe.each(LINES)('MCP Server Trigger in n8n %s.x', (line) => {
 		expect(mock.stats.creates).toBe(1);
 	});
 
-	it('refuses a client without the bearer token', async () => {
+	exampleTest('mcp-server.json', 'refuses a client without the bearer token', async () => {
 		await expect(connectClient(server!.url, 'streamable', 'wrong-token')).rejects.toThrow(/403|401|Authorization/i);
 	});
 });
