@@ -12,6 +12,7 @@ import * as image from './actions/image';
 import { router } from './actions/router';
 import * as task from './actions/task';
 import { checkFixedFieldsFirst } from './descriptions/displayConditions';
+import { toolDescription } from './descriptions/tool.description';
 import { handleCallbackWebhook } from './jobs/callbackPause';
 import { CALLBACK_WEBHOOK_PATH } from './jobs/callbackStore';
 import { NO_REGISTRATION_WEBHOOK_METHODS } from './shared/webhook';
@@ -26,13 +27,9 @@ export class Seedream implements INodeType {
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Generate and edit images with ByteDance Seedream through Ace Data Cloud',
 		defaults: { name: 'Seedream' },
-		// The tool variant's default "Tool Description" is what an agent reads to decide when to call it.
-		usableAsTool: {
-			replacements: {
-				description:
-					'Creates images with ByteDance Seedream from a text prompt (or edits reference images) and returns JSON with each image URL, its size, the task ID and the model. Call it once per image or image set; it waits until the images exist.',
-			},
-		},
+		// The tool variant's default "Tool Description" is what an agent reads to decide when to call
+		// it: written from the capability table (models, sizes), so it lists what the node accepts.
+		usableAsTool: { replacements: { description: toolDescription() } },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [{ name: 'seedreamApi', required: true }],

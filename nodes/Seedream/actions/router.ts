@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { isToolNode, omitInlineData } from '../jobs/tool';
+import { compactToolItems, isToolNode, omitInlineData, toolError } from '../jobs/tool';
 import { settleWithConcurrency } from '../shared/concurrency';
 import {
 	asNodeError,
@@ -69,9 +69,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 			output.push(...outcome.items);
 			continue;
 		}
+		if (isToolNode(this)) toolError(outcome.failure.error);
 		if (!policy.continueOnFail) throw outcome.failure.error;
 		output.push(failureItem(outcome.failure, outcome.itemIndex));
 	}
-	// A tool's answer goes into an agent's context: no base64 images there, whatever the operation.
-	return [isToolNode(this) ? omitInlineData(output) : output];
+	// A tool's answer goes into an agent's context: compact, and no base64 images there, whatever
+	// the operation.
+	return [isToolNode(this) ? compactToolItems(omitInlineData(output)) : output];
 }

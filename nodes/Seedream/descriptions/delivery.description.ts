@@ -43,12 +43,15 @@ const DELIVERY_MODE_OPTIONS: Array<{ name: string; value: DeliveryMode; descript
 
 export const DELIVERY_MODES: DeliveryMode[] = DELIVERY_MODE_OPTIONS.map((option) => option.value);
 
-/** An agent needs the images in the tool's answer, so a tool always waits for them. */
-export const TOOL_MODES = ['sync', 'pollUntilDone'] as const;
+/**
+ * The modes that answer a tool call: with the images, or (submit only) with task ids the agent
+ * collects later through Task → Wait for Completion. The callback modes answer elsewhere.
+ */
+export const TOOL_MODES = ['sync', 'pollUntilDone', 'submitOnly'] as const;
 
 /**
- * The Mode selector twice: the full one for workflows and a waiting-only one for the tool
- * variant (`@tool`), where submit-only or callback modes would hand the agent nothing usable.
+ * The Mode selector twice: the full one for workflows and one for the tool variant (`@tool`)
+ * without the callback modes, which would hand the agent nothing usable.
  */
 export function modeProperties(mode: INodeProperties = deliveryModeProperty): INodeProperties[] {
 	return [
@@ -66,7 +69,7 @@ export function modeProperties(mode: INodeProperties = deliveryModeProperty): IN
 			),
 			default: 'sync',
 			description:
-				'How the tool waits for its images. The agent always gets the finished images (URLs), never a pending job.',
+				'What the tool answers: the finished images (URLs) after waiting, or with Submit Only a task_id at once that the agent passes to a Seedream tool set to Task → Wait for Completion',
 			displayOptions: {
 				...mode.displayOptions,
 				show: { ...mode.displayOptions?.show, '@tool': [true] },

@@ -17,7 +17,6 @@ import { cancelSignal } from '../transport/retry';
 import { pauseForCallbacks } from './callbackPause';
 import { createJob, prepareJob, type PreparedJob, type ReadJobInput } from './prepare';
 import { runStreaming } from './streaming';
-import { compactToolItems, isToolNode } from './tool';
 
 type ItemResult = INodeExecutionData[] | ItemFailure;
 
@@ -126,10 +125,6 @@ export async function runImageJobs(
 	});
 
 	if (submitted.length > 0) await pollSubmitted(this, submitted, batch.poll, results);
-	if (isToolNode(this)) {
-		for (const [index, result] of results.entries())
-			if (Array.isArray(result)) results[index] = compactToolItems(result);
-	}
 	const outcomes = outcomesOf(results);
 	const failed = outcomes.some((outcome) => 'failure' in outcome);
 	// Under "stop on error" the router throws the first failure: then there is nothing to wait for.

@@ -12,7 +12,7 @@ import {
 	type ImageRequest,
 	type ImageRequestInput,
 } from './imageRequest';
-import { assertToolMode, isToolNode, toolOutputSettings } from './tool';
+import { assertToolMode, toolInput } from './tool';
 
 /** What an Image operation reads from one input item. */
 export interface ImageJobInput {
@@ -78,7 +78,9 @@ export async function prepareJob(
 		});
 	}
 	assertToolMode(context, itemIndex, mode);
-	const { request: input, options } = await readInput(context, itemIndex);
+	const read = await readInput(context, itemIndex);
+	const { options } = read;
+	const input = toolInput(context, itemIndex, read.request);
 	const request = buildImageRequest(context.getNode(), itemIndex, {
 		...input,
 		delivery: mode === 'sync' ? 'sync' : mode.startsWith('callback') ? 'callback' : 'async',
@@ -87,8 +89,7 @@ export async function prepareJob(
 	const callbackUrl = callbackUrlForItem(context, itemIndex, mode, settings.callbackUrl);
 	if (callbackUrl) request.body.callback_url = callbackUrl;
 	else if (mode !== 'sync') request.body.async = true;
-	const output = isToolNode(context) ? toolOutputSettings(settings.output) : settings.output;
-	return { itemIndex, mode, request, settings, output };
+	return { itemIndex, mode, request, settings, output: settings.output };
 }
 
 /** The create call of a job: the one request that costs credits (never resent once it arrived). */

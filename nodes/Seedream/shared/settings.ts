@@ -109,6 +109,14 @@ const GROUPINGS: OutputGrouping[] = ['perImage', 'perInput'];
 const POLL_FIRST_INTERVAL_MS = 1_000;
 
 /**
+ * n8n registers a `usableAsTool` node a second time as `<name>Tool` (inputs: none, output:
+ * ai_tool) for AI agents and the MCP Server Trigger; the node's type tells which of the two runs.
+ */
+export function isToolNode(context: { getNode(): { type: string } }): boolean {
+	return context.getNode().type.endsWith('Tool');
+}
+
+/**
  * Reads and checks an item's options; runs before any paid request. Expressions can hand over any
  * type, and NaN here would silently lift a download cap or a timeout, so a value that is not a
  * number is refused with the field's name.
@@ -136,7 +144,11 @@ export function readItemSettings(
 		return Math.max(value, spec.floor ?? 0);
 	};
 
-	const mode = (options.outputMode ?? 'binary') as OutputMode;
+	// As an AI tool, the node answers each call with one item listing every image, and keeps the
+	// URLs in the JSON (what the agent reads; the binaries stay in the run for later nodes).
+	const tool = isToolNode({ getNode: () => node });
+	const chosenMode = (options.outputMode ?? 'binary') as OutputMode;
+	const mode = tool && chosenMode === 'binary' ? 'both' : chosenMode;
 	if (!OUTPUT_MODES.includes(mode)) {
 		throw invalid(`"Image Output" "${String(mode)}" is not valid`, 'Use binary, url or both.');
 	}
@@ -146,7 +158,7 @@ export function readItemSettings(
 			'Base64 answers carry no image URL. Set "Response Format" to URL, or "Image Output" to Binary.',
 		);
 	}
-	const grouping = (options.outputItems ?? 'perImage') as OutputGrouping;
+	const grouping = (tool ? 'perInput' : (options.outputItems ?? 'perImage')) as OutputGrouping;
 	if (!GROUPINGS.includes(grouping)) {
 		throw invalid(`"Output Items" "${String(grouping)}" is not valid`, 'Use perImage or perInput.');
 	}

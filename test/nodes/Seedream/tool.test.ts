@@ -13,8 +13,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import { SeedreamApi } from '../../../credentials/SeedreamApi.credentials';
+import { CONTRACT_LIMITS, CONTRACT_MODELS } from '../../../mock/contract';
 import { decodeImage } from '../../../mock/images';
 import { startMockServer, type MockServer } from '../../../mock/server';
+import { taskToolDescription, toolArgumentDescriptions, toolDescription } from '../../../nodes/Seedream/descriptions/tool.description';
 import { Seedream } from '../../../nodes/Seedream/Seedream.node';
 import { cleanupBinaryStorage, runNode } from '../../helpers/n8n';
 
@@ -72,14 +74,55 @@ const agentSees = (items: INodeExecutionData[]) => JSON.stringify(items.flatMap(
 describe('Seedream as an AI agent tool', () => {
 	it('is registered as n8n-nodes-seedream.seedreamTool with a description written for a model', () => {
 		expect(seedreamTool.description.name).toBe('seedreamTool');
-		expect(seedreamTool.description.description).toMatch(/returns JSON with each image URL/);
+		expect(seedreamTool.description.description).toBe(toolDescription());
+		expect(seedreamTool.description.description).toMatch(/returns JSON with the image URLs/);
 		const prompt = seedream.description.properties.find((property) => property.name === 'prompt')!;
 		expect(prompt.description).toMatch(/aspect ratio/);
 		const sizes = seedream.description.properties.filter((property) => property.name === 'size');
 		for (const size of sizes) expect(size.description).toMatch(/2K|auto|WIDTHxHEIGHT/);
 	});
 
-	it('offers only the waiting modes in the tool variant, every mode in a workflow', () => {
+	it('names every current model of the contract with its ids, aliases, presets and pixel range in the texts an agent reads', () => {
+		const current = CONTRACT_MODELS.filter((model) => !model.retired);
+		const args = toolArgumentDescriptions();
+		for (const text of [toolDescription(), toolDescription({ submitOnly: true }), args.model, args.size]) {
+			for (const model of current) {
+				expect(text).toContain(model.id);
+				if (text === args.size) continue;
+				for (const name of [...model.olderIds, ...model.aliases]) expect(text).toContain(name);
+			}
+		}
+		for (const text of [toolDescription(), args.size]) {
+			for (const model of current) {
+				const part = text.split(';').find((segment) => segment.includes(model.id))!;
+				expect(part).toMatch(new RegExp(`: (sizes )?${model.presets.join(', ')} or WIDTHxHEIGHT with ${model.pixels!.min.toLocaleString('en-US')} to ${model.pixels!.max.toLocaleString('en-US')} pixels`));
+			}
+		}
+		// A tool with a fixed model names only that model's sizes.
+		expect(toolArgumentDescriptions('doubao-seedream-4.0').size).toMatch(/^Resolution; valid values for the model: doubao-seedream-4-0-250828: 1K, 2K, 4K or WIDTHxHEIGHT with 921,600 to 16,777,216 pixels\. /);
+		expect(args.max_images).toContain(`2 to ${CONTRACT_LIMITS.maxImagesPerSet} for a set`);
+		expect(args.max_images).toContain(current.filter((model) => model.fields.includes('sequential_image_generation')).map((model) => model.id).join(', '));
+		// The texts go inside single-quoted $fromAI() calls.
+		for (const text of Object.values(args)) expect(text).not.toMatch(/['`\\]/);
+	});
+
+	it.each(['ai-agent-tool.json', 'mcp-server.json'])('%s uses the generated tool and argument descriptions (they cannot drift from the table)', (file) => {
+		const workflow = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'examples', file), 'utf8')) as { nodes: Array<{ type: string; parameters: INodeParameters }>; settings: IDataObject };
+		expect(workflow.settings).toMatchObject({ executionOrder: 'v1' });
+		const tools = workflow.nodes.filter((node) => node.type === 'n8n-nodes-seedream.seedreamTool');
+		expect(tools.length).toBeGreaterThan(0);
+		for (const { parameters } of tools) {
+			const fixedModel = typeof parameters.model === 'string' && !parameters.model.startsWith('=') ? parameters.model : undefined;
+			const expected = parameters.resource === 'task' ? taskToolDescription() : toolDescription({ model: fixedModel, submitOnly: parameters.mode === 'submitOnly' });
+			expect(parameters).toMatchObject({ descriptionType: 'manual', toolDescription: expected });
+			const args = toolArgumentDescriptions(fixedModel);
+			const calls = [...JSON.stringify(parameters).matchAll(/\$fromAI\('([\w-]+)', '([^']*)'/g)];
+			expect(calls.length).toBeGreaterThan(0);
+			for (const [, key, description] of calls) expect(description).toBe(args[key as keyof typeof args]);
+		}
+	});
+
+	it('offers the modes that answer a tool call in the tool variant (no callback modes), every mode in a workflow', () => {
 		const visibleModes = (description: INodeTypeDescription) => {
 			const parameters = { resource: 'image', operation: 'generate' };
 			const node = { id: 'n', name: 'Seedream', type: `n8n-nodes-seedream.${description.name}`, typeVersion: 1, position: [0, 0] as [number, number], parameters };
@@ -89,7 +132,7 @@ describe('Seedream as an AI agent tool', () => {
 			expect(shown).toHaveLength(1);
 			return (shown[0].options ?? []).map((option) => (option as { value: string }).value).sort();
 		};
-		expect(visibleModes(seedreamTool.description)).toEqual(['pollUntilDone', 'sync']);
+		expect(visibleModes(seedreamTool.description)).toEqual(['pollUntilDone', 'submitOnly', 'sync']);
 		expect(visibleModes(seedream.description)).toEqual(['callbackUrl', 'callbackWait', 'pollUntilDone', 'submitOnly', 'sync']);
 	});
 
@@ -138,15 +181,91 @@ describe('Seedream as an AI agent tool', () => {
 	});
 
 	it.each([
-		['submitOnly', 'submit only'],
-		['callbackUrl', 'callback URL'],
-		['callbackWait', 'callback pause'],
-	])('refuses a stored %s mode before anything is paid (the tool variant hides it)', async (mode, label) => {
+		['callbackUrl', /another workflow/],
+		['callbackWait', /paused tool call never answers/],
+	])('refuses a stored %s mode before anything is paid, naming the modes to use (the tool variant hides it)', async (mode, why) => {
 		const result = await callTool(toolParameters({ options: { callbackUrl: 'https://example.com/hook' } }), undefined, { mode });
-		expect(result.error?.message).toBe(`The ${label} mode does not work as an AI tool`);
-		expect(result.error?.description).toMatch(/Wait for Result/);
+		expect(result.error?.message).toMatch(new RegExp(`^Mode ${mode} does not work in a tool call\\. `));
+		expect(result.error?.message).toMatch(why);
+		expect(result.error?.description).toMatch(/"Wait for Result \(One Call\)" \(sync\).*"Submit Only" \(submitOnly\).*Task → Wait for Completion/);
 		expect(result.waitTill).toBeUndefined();
-		expect(mock.stats.creates).toBe(0);
+		expect(mock.stats.requests).toBe(0);
+	});
+
+	it('in Submit Only answers with the task id at once, which the Task tool (Wait for Completion) turns into images', async () => {
+		mock.setOptions({ taskDurationMs: 300 });
+		const submitted = await callTool(toolParameters(), undefined, { mode: 'submitOnly' });
+		expect(submitted.error).toBeUndefined();
+		const [pending] = submitted.items[0];
+		expect(pending.json).toEqual({
+			status: 'pending',
+			task_id: expect.any(String),
+			model: 'doubao-seedream-4-0-250828',
+			next: expect.stringMatching(/task_id.*Seedream task tool \(Wait for Completion\)/),
+		});
+		expect(mock.stats.creates).toBe(1);
+		const taskId = pending.json.task_id as string;
+		const collected = await callTool(
+			{ resource: 'task', operation: 'waitForCompletion', taskIds: fromAi('task_ids', 'Task IDs') },
+			[{ task_ids: taskId }],
+		);
+		expect(collected.error).toBeUndefined();
+		const [item] = collected.items[0];
+		expect(item.json).toEqual({
+			status: 'succeeded',
+			task_id: taskId,
+			model: 'doubao-seedream-4-0-250828',
+			image_count: 1,
+			images: [{ url: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\//), size: '1024x1024', index: 0 }],
+		});
+		expect(mock.stats.creates).toBe(1);
+	});
+
+	it('answers a task that failed at the API with its reason and task id (Task tool and Wait for Result)', async () => {
+		mock.setOptions({ generationFailure: { code: 'content_policy', message: 'The prompt was refused by the content filter' } });
+		const submitted = await callTool(toolParameters(), undefined, { mode: 'submitOnly' });
+		const taskId = submitted.items[0][0].json.task_id as string;
+		const looked = await callTool({ resource: 'task', operation: 'waitForCompletion', taskIds: fromAi('task_ids', 'Task IDs') }, [{ task_ids: taskId }]);
+		expect(looked.error).toBeUndefined();
+		expect(looked.items[0][0].json).toEqual({
+			status: 'failed',
+			task_id: taskId,
+			model: 'doubao-seedream-4-0-250828',
+			error: 'The prompt was refused by the content filter',
+		});
+		const polled = await callTool(toolParameters({ mode: 'pollUntilDone' }));
+		expect(polled.error?.message).toMatch(/The prompt was refused by the content filter\. Task id: [\w-]+\./);
+		expect(polled.error?.description).toMatch(/^Task id: [\w-]+\./);
+	});
+
+	it('refuses a model id the table does not know before anything is sent, listing the valid ids and aliases', async () => {
+		const result = await callTool(toolParameters({ model: fromAi('model', 'Model') }), [{ prompt: 'A red fox', size: '2K', model: 'dall-e-3' }]);
+		// The message itself lists them: n8n's queue mode passes a tool error's message only.
+		expect(result.error?.message).toMatch(/^Unknown Seedream model "dall-e-3"\. Use one of: .*Nothing was sent\.$/);
+		for (const model of CONTRACT_MODELS.filter((entry) => !entry.retired)) {
+			expect(result.error?.message).toContain(model.id);
+			for (const alias of model.aliases) expect(result.error?.message).toContain(alias);
+		}
+		expect(mock.stats.requests).toBe(0);
+	});
+
+	it('maps a model alias the agent gives to its id', async () => {
+		const result = await callTool(toolParameters({ model: fromAi('model', 'Model') }), [{ prompt: 'A red fox', size: '1K', model: 'doubao-seedream-4.0' }]);
+		expect(result.error).toBeUndefined();
+		expect(result.items[0][0].json.model).toBe('doubao-seedream-4-0-250828');
+		expect(mock.requests.find((request) => request.path === '/seedream/images')!.body).toMatchObject({ model: 'doubao-seedream-4-0-250828', size: '1K' });
+	});
+
+	it('takes Max Images 1 as one image, so it works with a model that makes no sets', async () => {
+		const result = await callTool(
+			// As examples/mcp-server.json has it: Model and Max Images both from the agent.
+			toolParameters({ model: fromAi('model', 'Model'), options: { maxImages: '={{ $fromAI("max_images", "How many", "number") }}' } }),
+			[{ prompt: 'A red fox', size: '1K', model: 'doubao-seedream-5-0-pro-260628', max_images: 1 }],
+		);
+		expect(result.error).toBeUndefined();
+		const body = mock.requests.find((request) => request.path === '/seedream/images')!.body;
+		expect(body).not.toHaveProperty('sequential_image_generation');
+		expect(result.items[0][0].json.image_count).toBe(1);
 	});
 
 	it('in poll mode submits, polls and still answers with the finished images', async () => {
@@ -196,8 +315,7 @@ describe('Seedream as an AI agent tool', () => {
 		expect(result.error).toBeUndefined();
 		const text = agentSees(result.items[0]);
 		expect(text).not.toMatch(/[A-Za-z0-9+/]{200,}/);
-		expect(text).toContain('inline image data omitted');
-		expect(result.items[0][0].json).toMatchObject({ task_id: taskId, status: 'succeeded' });
+		expect(result.items[0][0].json).toMatchObject({ task_id: taskId, status: 'succeeded', images: [{ url: null }], note: expect.stringMatching(/base64/) });
 	});
 
 	it('leaves the regular node output unchanged (one item per image, no URL by default)', async () => {

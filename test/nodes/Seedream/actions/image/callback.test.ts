@@ -248,7 +248,7 @@ describe('Mode "Callback: pause until the result arrives"', () => {
 	it('refuses to pause inside an AI tool call, before anything is paid', async () => {
 		const node = harness({}, { typeName: 'n8n-nodes-seedream.seedreamTool' });
 		const result = await node.execute();
-		expect(result.error?.message).toBe('The callback pause mode does not work as an AI tool');
+		expect(result.error?.message).toMatch(/^Mode callbackWait does not work in a tool call\. .*a paused tool call never answers/);
 		expect(result.waitTill).toBeUndefined();
 		expect(api.mock.stats.creates).toBe(0);
 	});
