@@ -11,7 +11,7 @@ const communityRecommended = n8nCommunityNodesPlugin.configs.recommended;
 const shipped = ['nodes/**/*.ts', 'credentials/**/*.ts'];
 
 export default tseslint.config(
-	{ ignores: ['dist/**', '.build/**', 'node_modules/**', 'coverage/**', 'demo-output/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
+	{ ignores: ['dist/**', '.build/**', 'node_modules/**', 'coverage/**', 'demo-output/**', '.stryker-tmp/**', 'reports/**', '**/*.js', '**/*.mjs', '**/*.cjs'] },
 	{
 		files: ['**/*.ts'],
 		extends: [js.configs.recommended, ...tseslint.configs.recommended],
