@@ -105,10 +105,13 @@ describe('Submit and Poll Until Done', () => {
 			for (const id of current.ids)
 				expect(finishedAt(id)).toBeGreaterThanOrEqual(previous.at - slack);
 		}
-		// The slowest task was still asked for until it had finished, and then polling stopped.
+		// The task that finished last was still asked for until it had finished, and then polling
+		// stopped. (Usually the 800 ms one; on a busy machine the creates spread out and the 400 ms
+		// one, created last, can finish after it.)
 		const last = batches[batches.length - 1];
-		expect(last.ids).toEqual([allIds[0]]);
-		expect(finishedAt(allIds[0])).toBeLessThanOrEqual(last.at + slack);
+		const finishedLast = [...allIds].sort((a, b) => finishedAt(b) - finishedAt(a))[0];
+		expect(last.ids).toContain(finishedLast);
+		expect(finishedAt(finishedLast)).toBeLessThanOrEqual(last.at + slack);
 		// Never a busy loop: 0.8 s at a 100 ms cap is at most about eight rounds.
 		expect(batches.length).toBeGreaterThanOrEqual(3);
 		expect(batches.length).toBeLessThanOrEqual(12);
