@@ -5,7 +5,7 @@
  */
 import type { INode } from 'n8n-workflow';
 
-import { buildImageRequest, resolveSelectedModel, type ImageRequestInput } from '../../../../nodes/Seedream/jobs/imageRequest';
+import { buildImageRequest, type ImageRequestInput } from '../../../../nodes/Seedream/jobs/imageRequest';
 
 const node: INode = { id: 'n1', name: 'Seedream', type: 'n8n-nodes-seedream.seedream', typeVersion: 1, position: [0, 0], parameters: {} };
 const V4 = 'doubao-seedream-4-0-250828';
