@@ -1,0 +1,65 @@
+// Mutation runs only: Jest's test sequencer for stryker.config.mjs. For the mutant under test
+// (Stryker names it in __STRYKER_ACTIVE_MUTANT__) it keeps the test files whose tests reached it in
+// the initial run (recorded by recordCoverage.cjs); Stryker's own test-name filter then picks the tests
+// inside them. A mutant of module-level code (a "static" mutant: the capability table, hint texts,
+// code lists) is reached while any test file loads; it runs against STATIC_SUITES, the suites that check
+// those tables and constants, not the whole set (see docs/mutation-testing.md).
+const { existsSync, readFileSync, statSync } = require('node:fs');
+const Sequencer = require('@jest/test-sequencer').default;
+
+const STATIC_SUITES = [
+	'/test/contract/',
+	'/test/nodes/Seedream/description.test.ts',
+	'/test/nodes/Seedream/transport/',
+	'/test/nodes/Seedream/shared/',
+	'/test/nodes/Seedream/jobs/',
+	'/test/nodes/Seedream/taskState.test.ts',
+	'/test/nodes/Seedream/actions/image/validation.test.ts',
+	'/test/nodes/SeedreamTrigger/',
+	'/test/reliability/badInput.test.ts',
+];
+
+let loaded = { mtimeMs: -1, files: new Map(), staticMutants: new Set() };
+
+function coverageMap() {
+	const mapFile = process.env.SEEDREAM_MUTATION_MAP;
+	if (!mapFile || !existsSync(mapFile)) return undefined;
+	const { mtimeMs } = statSync(mapFile);
+	if (mtimeMs !== loaded.mtimeMs) {
+		const files = new Map();
+		const staticMutants = new Set();
+		for (const line of readFileSync(mapFile, 'utf8').split('\n')) {
+			if (!line.trim()) continue;
+			const record = JSON.parse(line);
+			for (const id of record.staticMutants) staticMutants.add(id);
+			for (const id of record.mutants) {
+				if (!files.has(id)) files.set(id, new Set());
+				files.get(id).add(record.file.replace(/^.*?\/test\//, '/test/'));
+			}
+		}
+		loaded = { mtimeMs, files, staticMutants };
+	}
+	return loaded;
+}
+
+class MutantTestFiles extends Sequencer {
+	sort(tests) {
+		const mutant = process.env.__STRYKER_ACTIVE_MUTANT__;
+		const map = mutant === undefined ? undefined : coverageMap();
+		if (!map) return super.sort(tests);
+		// Smallest files first: unit suites before the integration suites, so a kill comes early
+		// (environment.cjs then skips the mutant's remaining tests).
+		const sorted = [...tests].sort((a, b) => statSync(a.path).size - statSync(b.path).size);
+		const relative = (test) => test.path.replace(/^.*?\/test\//, '/test/');
+		const files = map.files.get(mutant) ?? new Set();
+		const isStatic = map.staticMutants.has(mutant);
+		if (!isStatic && files.size === 0) return sorted;
+		return sorted.filter(
+			(test) =>
+				files.has(relative(test)) ||
+				(isStatic && STATIC_SUITES.some((suite) => relative(test).startsWith(suite))),
+		);
+	}
+}
+
+module.exports = MutantTestFiles;
