@@ -3,7 +3,7 @@
  * Seedream Node": the recovery after a Callback: Pause deadline. The ids are written by the real
  * pause (or by the store's own chunking) and read back by the Task node in the same execution.
  */
-import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+import type { INodeExecutionData } from 'n8n-workflow';
 
 import { decodeImage } from '../../../../../mock/images';
 import { chunkKey, chunkTaskIds, CUSTOM_DATA_KEY_LIMIT } from '../../../../../nodes/Seedream/jobs/callbackStore';
@@ -80,7 +80,7 @@ describe("Task IDs Source: From This Execution's Paused Seedream Node", () => {
 		expect(result.error).toBeUndefined();
 		const items = result.items[0];
 		expect(items.map((item) => [item.json.task_id, item.json.paused_item_index])).toEqual(submitted.map(({ id, index }) => [id, index]));
-		expect(items.every((item) => (item.pairedItem as IDataObject).item === 0)).toBe(true);
+		expect(items.every((item) => (item.pairedItem as { item: number }).item === 0)).toBe(true);
 		// All 116 ids in three retrieve_batch calls (50 per call), not one call per id.
 		expect(api.mock.requests.map((request) => request.path)).toEqual(['/seedream/tasks', '/seedream/tasks', '/seedream/tasks']);
 	});
