@@ -274,16 +274,16 @@ async function startN8nServer({ userFolder = makeUserFolder(), port = 5678, env 
  */
 async function importWorkflows({ workflows, credentials = [], userFolder, env = {}, log = () => {}, line }) {
 	const { runtime, fullEnv, workDir } = await prepareUserFolder({ credentials, userFolder, env, log, line });
-	const imported = [];
-	for (const workflow of workflows) {
-		const withIds = { id: randomUUID().replace(/-/g, '').slice(0, 16), versionId: randomUUID(), settings: {}, ...workflow, active: false };
-		const workflowFile = join(workDir, `workflow-${withIds.id}.json`);
-		writeFileSync(workflowFile, JSON.stringify(withIds));
-		await runN8n(runtime, ['import:workflow', `--input=${workflowFile}`], fullEnv);
-		if (workflow.active) await runN8n(runtime, ['publish:workflow', `--id=${withIds.id}`], fullEnv);
-		imported.push({ ...withIds, active: Boolean(workflow.active) });
+	const imported = workflows.map((workflow) => ({ ...withIdentity(workflow), active: false }));
+	// One import for all (each CLI call boots n8n), then a publish per active workflow.
+	const dir = join(workDir, 'workflows');
+	mkdirSync(dir, { recursive: true });
+	for (const workflow of imported) writeFileSync(join(dir, `workflow-${workflow.id}.json`), JSON.stringify(workflow));
+	if (imported.length) await runN8n(runtime, ['import:workflow', '--separate', `--input=${dir}`], fullEnv);
+	for (const [index, workflow] of workflows.entries()) {
+		if (workflow.active) await runN8n(runtime, ['publish:workflow', `--id=${imported[index].id}`], fullEnv);
 	}
-	return imported;
+	return imported.map((workflow, index) => ({ ...workflow, active: Boolean(workflows[index].active) }));
 }
 
 /**
