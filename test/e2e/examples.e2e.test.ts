@@ -328,7 +328,9 @@ describe.each(LINES)('examples as shipped, in a real n8n %s.x with default setti
 					(node) => node.type === runtime.TRIGGER_TYPE,
 				)!.webhookId;
 				const create = callbackMock.requests.find((request) =>
-					(request.body as { callback_url?: string }).callback_url?.includes('/webhook/'),
+					(request.body as { callback_url?: string } | undefined)?.callback_url?.includes(
+						'/webhook/',
+					),
 				)!;
 				expect((create.body as { callback_url: string }).callback_url).toBe(
 					`${server!.url}/webhook/${webhookId}/seedream?secret=replace-with-a-long-random-secret`,
