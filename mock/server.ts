@@ -114,8 +114,11 @@ export interface MockOptions {
 	streamLineExtras?: boolean;
 	/** Async submit answer: `{task_id, trace_id}` (default) or only the documented `{task_id}`. */
 	asyncSubmitBody?: 'full' | 'minimal';
-	/** Callback delivery: once (default), twice, or never; `callbackDelayMs` makes it late. */
-	callbackMode?: 'once' | 'twice' | 'never';
+	/**
+	 * Callback delivery: once (default), twice, or never (as when the receiver is unreachable),
+	 * per request if a function; `callbackDelayMs` makes it late.
+	 */
+	callbackMode?: PerRequest<'once' | 'twice' | 'never'>;
 	callbackDelayMs?: number;
 	/** retrieve_batch item order; the real order is undocumented, so clients must match by id. */
 	batchOrder?: 'request' | 'reversed';
@@ -729,7 +732,7 @@ class SeedreamMock implements MockServer {
 		}
 		this.applyState(record);
 		if (typeof body.callback_url === 'string')
-			this.scheduleCallback(body.callback_url, record.response);
+			this.scheduleCallback(body.callback_url, record.response, valueFor(this.options.callbackMode, body, 'once'));
 		return record.response;
 	}
 
@@ -752,12 +755,12 @@ class SeedreamMock implements MockServer {
 		};
 	}
 
-	private scheduleCallback(url: string, body: RequestBody): void {
-		if (this.options.callbackMode === 'never') return;
+	private scheduleCallback(url: string, body: RequestBody, mode: 'once' | 'twice' | 'never'): void {
+		if (mode === 'never') return;
 		const delay = this.options.callbackDelayMs ?? 0;
 		this.later(delay, () => this.deliverCallback(url, body));
 		// A duplicate, as an at-least-once sender may deliver: receivers must be idempotent.
-		if (this.options.callbackMode === 'twice')
+		if (mode === 'twice')
 			this.later(delay + 50, () => this.deliverCallback(url, body));
 	}
 

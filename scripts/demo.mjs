@@ -1,5 +1,7 @@
-// `npm run demo`: a real n8n runs examples/generate-and-save.json with this package installed and
-// writes the generated images to ./demo-output/. Uses the bundled mock API unless SEEDREAM_API_KEY is set.
+// `npm run demo`: a real n8n, with default settings, runs examples/generate-and-save.json exactly as
+// shipped, with this package installed. n8n's home folder for the demo is ./demo-output/, so the
+// example writes where it writes on a user's machine: demo-output/.n8n-files/seedream/. Uses the
+// bundled mock API unless SEEDREAM_API_KEY is set.
 import { spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -9,7 +11,10 @@ import runtime from './n8n/runtime.cjs';
 
 const { nodeOutput, PACKAGE_DIR, runError, runWorkflow } = runtime;
 
-const outputDir = resolve(PACKAGE_DIR, 'demo-output');
+/** n8n's home (and user) folder for the demo. */
+const homeDir = resolve(PACKAGE_DIR, 'demo-output');
+/** Where the example saves, as its setup note says: `.n8n-files/seedream/` in n8n's home folder. */
+const outputDir = join(homeDir, '.n8n-files', 'seedream');
 const apiKey = process.env.SEEDREAM_API_KEY;
 
 function startMock() {
@@ -29,23 +34,22 @@ async function main() {
 	const mock = apiKey ? undefined : await startMock();
 	const baseUrl = apiKey ? process.env.SEEDREAM_BASE_URL || 'https://api.acedata.cloud' : mock.url;
 	console.log(apiKey ? `Using the real Seedream API at ${baseUrl} (this spends credits).` : `Using the bundled mock API at ${baseUrl} (set SEEDREAM_API_KEY to use the real API).`);
-	rmSync(outputDir, { recursive: true, force: true });
+	rmSync(homeDir, { recursive: true, force: true });
+	// The example's setup note: n8n does not create its file folder.
 	mkdirSync(outputDir, { recursive: true });
 
 	const workflow = JSON.parse(readFileSync(join(PACKAGE_DIR, 'examples', 'generate-and-save.json'), 'utf8'));
-	const save = workflow.nodes.find((node) => node.name === 'Save Image');
-	save.parameters.fileName = `=${outputDir}/{{ $binary.data.fileName }}`;
 	try {
 		const { run, durationMs } = await runWorkflow({
 			workflow,
+			userFolder: homeDir,
 			credentials: [{ id: 'seedreamDemoCred1', name: 'Seedream API', type: 'seedreamApi', data: { apiToken: apiKey || 'test-token', baseUrl } }],
-			env: { N8N_RESTRICT_FILE_ACCESS_TO: outputDir },
 			log: (line) => console.log(line),
 		});
 		const error = runError(run);
 		if (error) throw new Error(`The workflow failed: ${error.message}\n${error.description ?? ''}`);
 		const saved = nodeOutput(run, 'Seedream');
-		console.log(`n8n ran the workflow in ${(durationMs / 1000).toFixed(1)} s. Images written by n8n:`);
+		console.log(`n8n ran the workflow in ${(durationMs / 1000).toFixed(1)} s. Images written by n8n (its home folder is ${homeDir}):`);
 		for (const item of saved) {
 			const file = join(outputDir, item.binary.data.fileName);
 			console.log(`  ${file}  ${statSync(file).size} bytes  ${item.json.size}  (${item.binary.data.mimeType}, model ${item.json.model}, task ${item.json.task_id})`);

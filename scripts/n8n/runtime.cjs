@@ -65,13 +65,16 @@ function makeUserFolder() {
 }
 
 /**
- * Environment for a quiet, local n8n. `N8N_RESTRICT_FILE_ACCESS_TO` lets the
- * "Read/Write Files from Disk" node write where the caller wants (n8n 2.x restricts it).
+ * Environment for a quiet, local n8n, set up like a user's machine: the user folder is also the
+ * home folder (HOME) and the working directory (see `n8nCwd`), as in n8n's Docker image
+ * (/home/node). File access stays n8n's default: in 2.x only `~/.n8n-files`, i.e.
+ * `<user folder>/.n8n-files`; a test reads what the examples wrote there.
  */
 function n8nEnv(runtime, userFolder, extra = {}) {
 	const env = {
 		...process.env,
 		PATH: `${dirname(runtime.nodeBin)}:${process.env.PATH}`,
+		HOME: userFolder,
 		N8N_USER_FOLDER: userFolder,
 		N8N_ENCRYPTION_KEY: 'seedream-e2e-encryption-key',
 		N8N_DIAGNOSTICS_ENABLED: 'false',
@@ -91,13 +94,18 @@ function n8nEnv(runtime, userFolder, extra = {}) {
 	return env;
 }
 
+/** n8n's working directory: the home folder, where relative file paths resolve (Docker: WORKDIR /home/node). */
+function n8nCwd(env) {
+	return env.HOME;
+}
+
 /**
  * Runs an n8n CLI command without blocking this process: tests host the mock API in-process,
  * and a blocked event loop would leave n8n's requests unanswered.
  */
 function runN8n(runtime, args, env, timeoutMs = 300_000) {
 	return new Promise((resolvePromise, reject) => {
-		const child = spawn(runtime.nodeBin, [runtime.n8nBin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(runtime.nodeBin, [runtime.n8nBin, ...args], { env, cwd: n8nCwd(env), stdio: ['ignore', 'pipe', 'pipe'] });
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -127,6 +135,38 @@ async function prepareUserFolder({ credentials, userFolder, env, log, line }) {
 	return { runtime, fullEnv, workDir };
 }
 
+/** A workflow as `n8n import:workflow` takes it: the definition as given plus an id to run it by. */
+function withIdentity(workflow) {
+	return { id: randomUUID().replace(/-/g, '').slice(0, 16), versionId: randomUUID(), active: false, settings: {}, ...workflow };
+}
+
+/**
+ * A user's n8n before it runs anything: the package installed, credentials and any number of
+ * workflows imported into one user folder (two CLI calls, however many workflows). Returns the
+ * user folder and the workflows with their ids, for `executeWorkflow`.
+ */
+async function prepareInstance({ workflows = [], credentials = [], env = {}, userFolder = makeUserFolder(), log = () => {}, line }) {
+	const { runtime, fullEnv, workDir } = await prepareUserFolder({ credentials, userFolder, env, log, line });
+	const imported = workflows.map(withIdentity);
+	if (imported.length) {
+		const dir = join(workDir, 'workflows');
+		mkdirSync(dir, { recursive: true });
+		for (const workflow of imported) writeFileSync(join(dir, `${workflow.id}.json`), JSON.stringify(workflow));
+		await runN8n(runtime, ['import:workflow', '--separate', `--input=${dir}`], fullEnv);
+	}
+	return { userFolder, workflows: imported, line };
+}
+
+/** Runs a workflow already imported into a user folder with `n8n execute`, as `runWorkflow` does. */
+async function executeWorkflow({ userFolder, id, env = {}, log = () => {}, line }) {
+	const runtime = await ensureN8n({ log, line });
+	// Each n8n starts a task-runner broker; a fixed port would collide between parallel runs.
+	const fullEnv = n8nEnv(runtime, userFolder, { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...env });
+	const started = Date.now();
+	const result = await runN8n(runtime, ['execute', `--id=${id}`, '--rawOutput'], fullEnv, 900_000);
+	return { ...parseRun(result), userFolder, durationMs: Date.now() - started };
+}
+
 /**
  * Imports credentials and a workflow into a fresh user folder and runs it with `n8n execute`.
  * Returns the parsed run (`run.data.resultData.runData`), stdout and stderr.
@@ -135,19 +175,24 @@ async function runWorkflow({ workflow, credentials = [], env = {}, userFolder = 
 	// Each n8n starts a task-runner broker; a fixed port would collide between parallel runs.
 	const brokerEnv = { N8N_RUNNERS_BROKER_PORT: String(await freePort()), ...env };
 	const { runtime, fullEnv, workDir } = await prepareUserFolder({ credentials, userFolder, env: brokerEnv, log, line });
-	const withIds = { id: randomUUID().replace(/-/g, '').slice(0, 16), versionId: randomUUID(), active: false, settings: {}, ...workflow };
+	const withIds = withIdentity(workflow);
 	const workflowFile = join(workDir, 'workflow.json');
 	writeFileSync(workflowFile, JSON.stringify(withIds));
 	await runN8n(runtime, ['import:workflow', `--input=${workflowFile}`], fullEnv);
 	const started = Date.now();
 	const result = await runN8n(runtime, ['execute', `--id=${withIds.id}`, '--rawOutput'], fullEnv, 900_000);
+	return { ...parseRun(result), userFolder, durationMs: Date.now() - started };
+}
+
+/** The run object `n8n execute --rawOutput` printed. */
+function parseRun(result) {
 	const text = result.stdout;
 	// Log lines may precede the JSON; the run object starts with its "data" key.
 	const marker = text.indexOf('{\n  "data"');
 	const start = marker >= 0 ? marker : text.indexOf('{');
 	if (start < 0) throw new Error(`n8n printed no run data:\n${text.slice(-3000)}\n${result.stderr.slice(-3000)}`);
 	const run = parseLeadingJson(text.slice(start));
-	return { run, stdout: text, stderr: result.stderr, userFolder, durationMs: Date.now() - started };
+	return { run, stdout: text, stderr: result.stderr };
 }
 
 /**
@@ -181,7 +226,7 @@ async function startN8nServer({ userFolder = makeUserFolder(), port = 5678, env 
 	const runtime = await ensureN8n({ log, line });
 	installPackageInto(userFolder);
 	const fullEnv = n8nEnv(runtime, userFolder, { N8N_PORT: String(port), N8N_RUNNERS_BROKER_PORT: String(await freePort()), WEBHOOK_URL: `http://127.0.0.1:${port}/`, ...env });
-	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], { env: fullEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+	const child = spawn(runtime.nodeBin, [runtime.n8nBin, 'start'], { env: fullEnv, cwd: n8nCwd(fullEnv), stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	child.stdout.on('data', (chunk) => (output += chunk));
 	child.stderr.on('data', (chunk) => (output += chunk));
@@ -229,16 +274,16 @@ async function startN8nServer({ userFolder = makeUserFolder(), port = 5678, env 
  */
 async function importWorkflows({ workflows, credentials = [], userFolder, env = {}, log = () => {}, line }) {
 	const { runtime, fullEnv, workDir } = await prepareUserFolder({ credentials, userFolder, env, log, line });
-	const imported = [];
-	for (const workflow of workflows) {
-		const withIds = { id: randomUUID().replace(/-/g, '').slice(0, 16), versionId: randomUUID(), settings: {}, ...workflow, active: false };
-		const workflowFile = join(workDir, `workflow-${withIds.id}.json`);
-		writeFileSync(workflowFile, JSON.stringify(withIds));
-		await runN8n(runtime, ['import:workflow', `--input=${workflowFile}`], fullEnv);
-		if (workflow.active) await runN8n(runtime, ['publish:workflow', `--id=${withIds.id}`], fullEnv);
-		imported.push({ ...withIds, active: Boolean(workflow.active) });
+	const imported = workflows.map((workflow) => ({ ...withIdentity(workflow), active: false }));
+	// One import for all (each CLI call boots n8n), then a publish per active workflow.
+	const dir = join(workDir, 'workflows');
+	mkdirSync(dir, { recursive: true });
+	for (const workflow of imported) writeFileSync(join(dir, `workflow-${workflow.id}.json`), JSON.stringify(workflow));
+	if (imported.length) await runN8n(runtime, ['import:workflow', '--separate', `--input=${dir}`], fullEnv);
+	for (const [index, workflow] of workflows.entries()) {
+		if (workflow.active) await runN8n(runtime, ['publish:workflow', `--id=${imported[index].id}`], fullEnv);
 	}
-	return imported;
+	return imported.map((workflow, index) => ({ ...workflow, active: Boolean(workflows[index].active) }));
 }
 
 /**
@@ -247,10 +292,20 @@ async function importWorkflows({ workflows, credentials = [], userFolder, env = 
  * n8n 1.x installs. Returns `[{ id, workflowId, status, finished }]`.
  */
 async function listExecutions({ userFolder, line }) {
+	return await queryDatabase({ userFolder, line, sql: 'SELECT id, workflowId, status, finished FROM execution_entity ORDER BY id' });
+}
+
+/** An execution's custom data (`execution_metadata`): `{ key: value }`. */
+async function executionCustomData({ userFolder, line, executionId }) {
+	const rows = await queryDatabase({ userFolder, line, sql: `SELECT key, value FROM execution_metadata WHERE executionId = ${Number(executionId)}` });
+	return Object.fromEntries(rows.map((row) => [row.key, row.value]));
+}
+
+/** Rows of a read-only query on the instance's SQLite database. */
+async function queryDatabase({ userFolder, line, sql }) {
 	const runtime = await ensureN8n({ line });
 	const script = `
-		const [dbFile, sqlite3Path] = process.argv.slice(1);
-		const sql = 'SELECT id, workflowId, status, finished FROM execution_entity ORDER BY id';
+		const [dbFile, sqlite3Path, sql] = process.argv.slice(1);
 		let builtin;
 		try { builtin = require('node:sqlite'); } catch {}
 		if (builtin) {
@@ -268,7 +323,7 @@ async function listExecutions({ userFolder, line }) {
 	const dbFile = join(userFolder, '.n8n', 'database.sqlite');
 	const sqlite3Path = join(runtime.n8nDir, 'node_modules', 'sqlite3');
 	return await new Promise((resolvePromise, reject) => {
-		const child = spawn(runtime.nodeBin, ['--no-warnings', '-e', script, dbFile, sqlite3Path], { stdio: ['ignore', 'pipe', 'pipe'] });
+		const child = spawn(runtime.nodeBin, ['--no-warnings', '-e', script, dbFile, sqlite3Path, sql], { stdio: ['ignore', 'pipe', 'pipe'] });
 		let stdout = '';
 		let stderr = '';
 		child.stdout.on('data', (chunk) => (stdout += chunk));
@@ -373,6 +428,7 @@ module.exports = {
 	PACKAGE_DIR,
 	importWorkflows,
 	listExecutions,
+	executionCustomData,
 	PACKAGE_NAME,
 	NODE_TYPE,
 	TRIGGER_TYPE,
@@ -383,6 +439,8 @@ module.exports = {
 	freePort,
 	n8nEnv,
 	runWorkflow,
+	prepareInstance,
+	executeWorkflow,
 	nodeOutput,
 	runError,
 	startN8nServer,

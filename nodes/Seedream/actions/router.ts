@@ -43,7 +43,7 @@ const operations: Record<string, Operation> = {
 	'image.edit': image.edit.execute,
 	'image.decomposeLayers': image.decomposeLayers.execute,
 	'task.get': eachItem(task.get.execute),
-	'task.getMany': eachItem(task.getMany.execute),
+	'task.getMany': task.getMany.execute,
 	'task.waitForCompletion': task.waitForCompletion.execute,
 };
 
@@ -71,7 +71,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 		if (isToolNode(this)) toolError(outcome.failure.error);
 		if (!policy.continueOnFail) throw outcome.failure.error;
-		output.push(failureItem(outcome.failure, outcome.itemIndex));
+		output.push(failureItem(outcome.failure, outcome.itemIndex, outcome.json));
 	}
 	// A tool's answer goes into an agent's context: compact, and no base64 images there, whatever
 	// the operation.

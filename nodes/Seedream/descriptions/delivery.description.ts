@@ -103,7 +103,7 @@ export const callbackOptions: INodeProperties[] = [
 	},
 	numberOption('callbackDeadlineMinutes', {
 		description:
-			"How long the paused execution waits for callbacks. After it, the node passes its input items through unchanged, and the task IDs (input order, comma-separated) stay in the execution's custom data: read them in a Code node with $execution.customData.get('seedream_task_ids') and pass them to Task → Wait for Completion.",
+			'How long the paused execution waits for callbacks. After it, the node passes its input items through unchanged; to collect every image, connect a Seedream node with Task → Wait for Completion and "Task IDs Source: From This Execution\'s Paused Seedream Node".',
 		displayOptions: { show: { '/mode': ['callbackWait'] } },
 	}),
 ];

@@ -49,9 +49,11 @@ export const CALLBACK_WEBHOOK_PATH = 'seedream-callback';
 
 /**
  * Execution custom data keys holding the paused node's task ids, in input-item order
- * (comma-separated; `-` for an item that was not submitted). Custom data is the one store of a
- * waiting execution that both the resuming webhook call and, after the deadline, the next
- * nodes (`$execution.customData.get('seedream_task_ids')`) can read.
+ * (comma-separated; `-` for an item that was not submitted), split over `seedream_task_ids`,
+ * `seedream_task_ids_2` … Custom data is the one store of a waiting execution that both the
+ * resuming webhook call and, after the deadline, a later node of the same execution can read:
+ * Task → Wait for Completion and Get Many with "Task IDs Source: From This Execution's Paused
+ * Node" read it through `pausedTasks` below, so only this module knows the format.
  */
 export const TASK_IDS_KEY = 'seedream_task_ids';
 const NOT_SUBMITTED = '-';
@@ -100,6 +102,28 @@ export function readStoredTaskIds(
 		}
 	}
 	return entries;
+}
+
+/** One paid task of a paused node: its id and the index of the node's input item it belongs to. */
+export interface PausedTask {
+	itemIndex: number;
+	taskId: string;
+}
+
+/**
+ * Every task a Seedream node paused in "Callback: Pause" mode stored in this execution (the
+ * node that paused last), items that were never submitted left out; `itemCount` is how many
+ * input items that node had. Undefined when this execution stored none, or when this n8n gives
+ * nodes no custom data.
+ */
+export function pausedTasks(
+	context: IExecuteFunctions,
+): { tasks: PausedTask[]; itemCount: number } | undefined {
+	const customData = executionCustomData(context);
+	const stored = customData && readStoredTaskIds(customData);
+	if (!stored) return undefined;
+	const tasks = stored.flatMap((taskId, itemIndex) => (taskId ? [{ itemIndex, taskId }] : []));
+	return { tasks, itemCount: stored.length };
 }
 
 /**

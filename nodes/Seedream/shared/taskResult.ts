@@ -21,10 +21,13 @@ export interface RunPolicy {
 	continueOnFail: boolean;
 }
 
-/** What an operation hands the router for one input item, in output order. */
+/**
+ * What an operation hands the router for one input item, in output order. `json` goes into the
+ * error item when the workflow goes on (e.g. which paused item a failed task belongs to).
+ */
 export type ItemOutcome =
 	| { itemIndex: number; items: INodeExecutionData[] }
-	| { itemIndex: number; failure: ItemFailure };
+	| { itemIndex: number; failure: ItemFailure; json?: IDataObject };
 
 /** n8n's own error types pass unchanged (type, description, itemIndex); anything else is wrapped. */
 export function asNodeError(

@@ -6,7 +6,6 @@ import { settleWithConcurrency } from '../../shared/concurrency';
 import { resultOptions, sortedOptions } from '../../shared/options.description';
 import { batchSettings, readItemSettings, type ItemSettings } from '../../shared/settings';
 import { lookupTasks, pollTasks } from '../../shared/taskLookup';
-import { readTaskIdsField } from '../../shared/taskIds';
 import {
 	asNodeError,
 	finishedTaskItems,
@@ -16,8 +15,17 @@ import {
 } from '../../shared/taskResult';
 import { summarizeTask, type TaskState } from '../../shared/taskState';
 import { adaptConcurrency } from '../../transport/adaptiveConcurrency';
+import {
+	isReadable,
+	pausedItemFields,
+	readTaskIdsEntries,
+	type TaskIdsEntry,
+	taskIdsSourceProperty,
+	WHEN_DEFINED_BELOW,
+} from './taskIdsSource';
 
 const properties: INodeProperties[] = [
+	taskIdsSourceProperty,
 	{
 		displayName: 'Task IDs',
 		name: 'taskIds',
@@ -27,6 +35,7 @@ const properties: INodeProperties[] = [
 		placeholder: 'e.g. {{ $json.task_id }}',
 		description:
 			'Task IDs to wait for: one per input item by default, or several separated by commas. All are checked together.',
+		displayOptions: WHEN_DEFINED_BELOW,
 	},
 	{
 		displayName: 'Options',
@@ -43,30 +52,37 @@ export const description = updateDisplayOptions(
 	properties,
 );
 
-interface ItemTasks {
-	itemIndex: number;
-	taskIds: string[];
+interface ItemTasks extends TaskIdsEntry {
 	settings: ItemSettings;
 }
 
-/** Reads every item's ids and options before the first lookup. */
-function readItems(context: IExecuteFunctions): Array<ItemTasks | ItemFailure> {
-	return context.getInputData().map((_item, itemIndex) => {
+/** Reads every entry's ids and options before the first lookup. */
+function readItems(context: IExecuteFunctions): Array<ItemTasks | ItemOutcome> {
+	let read: ReturnType<typeof readTaskIdsEntries>;
+	try {
+		read = readTaskIdsEntries(
+			context,
+			'Pass the task_id from the submitting node, e.g. {{ $json.task_id }}.',
+		);
+	} catch (error) {
+		return [{ itemIndex: 0, failure: new ItemFailure(asNodeError(context, error, 0)) }];
+	}
+	const settings = new Map<number, ItemSettings>();
+	return read.entries.map((entry): ItemTasks | ItemOutcome => {
+		const { itemIndex } = entry;
 		try {
-			const taskIds = readTaskIdsField(
-				context.getNode(),
-				context.getNodeParameter('taskIds', itemIndex, ''),
-				itemIndex,
-				'Pass the task_id from the submitting node, e.g. {{ $json.task_id }}.',
-			);
-			const options = (context.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
+			if (!isReadable(entry)) throw entry.error;
+			if (!settings.has(itemIndex)) {
+				const options = (context.getNodeParameter('options', itemIndex, {}) ?? {}) as IDataObject;
+				settings.set(itemIndex, readItemSettings(context.getNode(), itemIndex, options));
+			}
+			return { ...entry, settings: settings.get(itemIndex)! };
+		} catch (error) {
 			return {
 				itemIndex,
-				taskIds,
-				settings: readItemSettings(context.getNode(), itemIndex, options),
+				failure: new ItemFailure(asNodeError(context, error, itemIndex)),
+				json: isReadable(entry) ? pausedItemFields(entry) : {},
 			};
-		} catch (error) {
-			return new ItemFailure(asNodeError(context, error, itemIndex));
 		}
 	});
 }
@@ -78,10 +94,8 @@ function readItems(context: IExecuteFunctions): Array<ItemTasks | ItemFailure> {
  */
 export async function execute(this: IExecuteFunctions, policy: RunPolicy): Promise<ItemOutcome[]> {
 	const read = readItems(this);
-	const valid = read.filter((entry): entry is ItemTasks => !(entry instanceof ItemFailure));
-	const invalid: ItemOutcome[] = read.flatMap((entry, itemIndex) =>
-		entry instanceof ItemFailure ? [{ itemIndex, failure: entry }] : [],
-	);
+	const valid = read.filter((entry): entry is ItemTasks => 'taskIds' in entry);
+	const invalid = read.filter((entry): entry is ItemOutcome => 'failure' in entry);
 	const batch = batchSettings(this.getNode(), valid);
 	if (!batch || (invalid.length > 0 && !policy.continueOnFail)) return invalid;
 
@@ -113,14 +127,15 @@ export async function execute(this: IExecuteFunctions, policy: RunPolicy): Promi
 						}`,
 					},
 				);
-				return { itemIndex, failure: new ItemFailure(failure, taskId) };
+				return { itemIndex, failure: new ItemFailure(failure, taskId), json: pausedItemFields(entry) };
 			}
-			const summary = summarizeTask(state);
+			const summary: IDataObject = { ...summarizeTask(state), ...pausedItemFields(entry) };
 			if (stillPending.has(taskId)) summary.timed_out = true;
 			if (state.status !== 'succeeded')
 				return { itemIndex, items: [{ json: summary, pairedItem: { item: itemIndex } }] };
 			const result = await finishedTaskItems(this, itemIndex, state, entry.settings.output);
-			if (result instanceof ItemFailure) return { itemIndex, failure: result };
+			if (result instanceof ItemFailure)
+				return { itemIndex, failure: result, json: pausedItemFields(entry) };
 			const items = result.map((item) => ({
 				...item,
 				json: {
@@ -129,6 +144,7 @@ export async function execute(this: IExecuteFunctions, policy: RunPolicy): Promi
 					created_at: summary.created_at,
 					finished_at: summary.finished_at,
 					elapsed: summary.elapsed,
+					...pausedItemFields(entry),
 				},
 			}));
 			return { itemIndex, items };
@@ -138,7 +154,11 @@ export async function execute(this: IExecuteFunctions, policy: RunPolicy): Promi
 		if (outcome.status === 'fulfilled') return outcome.value;
 		const { entry, taskId } = order[index];
 		const error = asNodeError(this, outcome.reason, entry.itemIndex);
-		return { itemIndex: entry.itemIndex, failure: new ItemFailure(error, taskId) };
+		return {
+			itemIndex: entry.itemIndex,
+			failure: new ItemFailure(error, taskId),
+			json: pausedItemFields(entry),
+		};
 	});
 	return [...invalid, ...outcomes].sort((a, b) => a.itemIndex - b.itemIndex);
 }
