@@ -52,10 +52,12 @@ describeEachBinaryMode('n8n 2.41.1 queue mode', (binaryMode) => {
 		credentials: [{ id: CREDENTIAL_ID, name: 'Seedream API', type: 'seedreamApi', data: { apiToken: 'test-token', baseUrl: mock.url } }],
 		env: {
 			N8N_RESTRICT_FILE_ACCESS_TO: ASSETS,
-			// Short Bull locks so a killed worker's job is noticed in seconds, not minutes.
-			QUEUE_WORKER_LOCK_DURATION: '6000',
-			QUEUE_WORKER_LOCK_RENEW_TIME: '2000',
-			QUEUE_WORKER_STALLED_INTERVAL: '4000',
+			// Shorter Bull locks than n8n's 60 s so a killed worker's job is noticed sooner. Not
+			// shorter: with 6 s, workers on a 2-core machine shared by other suites missed renewals
+			// and Bull failed live jobs as stalled ("failed to be processed too many times").
+			QUEUE_WORKER_LOCK_DURATION: '20000',
+			QUEUE_WORKER_LOCK_RENEW_TIME: '5000',
+			QUEUE_WORKER_STALLED_INTERVAL: '10000',
 		},
 	}));
 	beforeAll(async () => {
