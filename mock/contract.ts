@@ -29,11 +29,13 @@ export interface NumericRange {
 export interface ContractModel {
 	/** The id the API takes in `model` (§1.3). */
 	id: string;
+	/** The model's name in the §1.3 tables ("Model" column). */
+	name: string;
 	/** Older ids the API still takes for the same model, echoed as sent (§1.3). */
 	olderIds: string[];
 	/** Dot forms from the public page: the API answers 400, the node maps them to `id` (§1.3). */
 	aliases: string[];
-	/** Removed from the API on 2026-08-05 (§1.3). */
+	/** Removed from the API on RETIRED_ON (§1.3). */
 	retired: boolean;
 	/** Presets in `size` (§1.5). */
 	presets: SizePreset[];
@@ -56,12 +58,16 @@ export interface ContractModel {
 	guidanceScale?: NumericRange;
 }
 
+/** The day Ace Data Cloud removed the v3 models, with `seed` and `guidance_scale` (§1.3, §1.4 rule 9). */
+export const RETIRED_ON = '2026-08-05';
+
 const SQUARE_LIMIT = 16_777_216; // 4096 × 4096 (§4)
 
 /** §1.3 and §1.5, in the order the API lists them (§1.3). */
 export const CONTRACT_MODELS: readonly ContractModel[] = [
 	{
 		id: 'doubao-seedream-5-0-pro-260628',
+		name: 'Seedream 5.0 Pro',
 		olderIds: [],
 		aliases: ['doubao-seedream-5.0-pro'],
 		retired: false,
@@ -83,6 +89,7 @@ export const CONTRACT_MODELS: readonly ContractModel[] = [
 	},
 	{
 		id: 'doubao-seedream-5-0-lite-260128',
+		name: 'Seedream 5.0 Lite',
 		olderIds: ['doubao-seedream-5-0-260128'],
 		aliases: ['doubao-seedream-5.0-lite'],
 		retired: false,
@@ -105,6 +112,7 @@ export const CONTRACT_MODELS: readonly ContractModel[] = [
 	},
 	{
 		id: 'doubao-seedream-4-5-251128',
+		name: 'Seedream 4.5',
 		olderIds: [],
 		aliases: ['doubao-seedream-4.5'],
 		retired: false,
@@ -119,6 +127,7 @@ export const CONTRACT_MODELS: readonly ContractModel[] = [
 	},
 	{
 		id: 'doubao-seedream-4-0-250828',
+		name: 'Seedream 4.0',
 		olderIds: [],
 		aliases: ['doubao-seedream-4.0'],
 		retired: false,
@@ -133,6 +142,7 @@ export const CONTRACT_MODELS: readonly ContractModel[] = [
 	},
 	{
 		id: 'doubao-seedream-3-0-t2i-250415',
+		name: 'Seedream 3.0 text-to-image',
 		olderIds: [],
 		aliases: ['doubao-seedream-3.0-t2i'],
 		retired: true,
@@ -150,6 +160,7 @@ export const CONTRACT_MODELS: readonly ContractModel[] = [
 	},
 	{
 		id: 'doubao-seededit-3-0-i2i-250628',
+		name: 'SeedEdit 3.0 image-to-image',
 		olderIds: [],
 		aliases: ['doubao-seededit-3.0-i2i'],
 		retired: true,

@@ -7,7 +7,16 @@
 //   2. the checks the verification guidelines list that lint does not cover: no runtime
 //      dependencies, every registered node and credential loads from the tarball, codex file
 //      with categories and documentation links, light and dark SVG icons, credential
-//      documentation URL, and no process.env / fs / child_process / console in shipped code.
+//      documentation URL, and no process.env / fs / child_process / console in shipped code;
+//   3. the threat categories of the YARA rules n8n's newer scanner runs on the tarball (GuardDog's
+//      rules, in n8n-io/n8n scanner/rules/guarddog, through @virustotal/yara-x), with our own
+//      patterns: only allowed modules required, no install scripts or non-registry dependency
+//      specs, no dynamic code loading or obfuscation (eval, computed require/import, char-code
+//      strings, hex-escape runs, invisible or bidi Unicode, minified lines), no links to hosts
+//      outside the API, its console, the docs and placeholders, only text files shipped.
+//      The rules themselves cannot run here: the npm registry's newest scanner (0.32.0) predates
+//      them, they are published only on GitHub and PyPI (GuardDog), and copying them in is not
+//      ours to do. docs/releasing.md lists what runs where.
 // The scanner's full run cannot happen for an unpublished package: it reads the npm registry,
 // needs an npm provenance attestation and downloads the attested GitHub commit. Its own lint
 // function (it pins its own plugin versions) is run on both legs as well: by default from the
@@ -220,11 +229,66 @@ for (const path of manifest.n8n?.credentials ?? []) {
 	check(Boolean(credential.icon), `${credential.name}: icon`, JSON.stringify(credential.icon));
 }
 
+// --- 3. the scanner's YARA threat categories, with our own patterns ------------------------------
+// Modules n8n Cloud lets community code import (@n8n/eslint-plugin-community-nodes
+// no-restricted-imports), plus n8n-workflow and relative files.
+const allowedModules = /^(\.{1,2}\/|n8n-workflow$|(node:)?crypto$|lodash(\/|$)|moment$|p-limit$|luxon$|zod$)/;
+// Hosts shipped code may name: the API and its console, the documentation, and placeholders.
+const allowedHosts = new Set(['api.acedata.cloud', 'platform.acedata.cloud', 'github.com', 'example.com', 'n8n.example.com']);
+const repositoryPath = new URL(manifest.repository.url.replace(/^git\+/, '').replace(/\.git$/, '')).pathname;
+const threats = [
+	[/\bnew\s+Function\s*\(|\beval\s*\(|\bsetTimeout\s*\(\s*['"`]/, 'dynamic code evaluation'],
+	[/\brequire\s*\(\s*[^'")\s]/, 'require of a computed module name'],
+	[/String\.fromCharCode\s*\(\s*[^)]*,[^)]*,/, 'strings built from char codes'],
+	[/(\\x[0-9a-f]{2}){8,}/i, 'a run of hex escapes'],
+	[/[\u200B-\u200F\u202A-\u202E\u2066-\u2069\uFEFF]/, 'invisible or bidirectional Unicode'],
+	[/\b(atob|unescape)\s*\(/, 'atob/unescape decoding'],
+];
+let threatFiles = 0;
+for (const path of shipped.filter((file) => /\.(js|json|d\.ts|map)$/.test(file) || file === 'package.json')) {
+	const text = readFileSync(join(unpacked, path), 'utf8');
+	threatFiles += 1;
+	const scanned = path.endsWith('.map') ? '' : text; // source maps embed sources as strings; the .js is scanned
+	for (const [pattern, name] of threats) if (pattern.test(scanned)) check(false, `no ${name} in the tarball`, path);
+	if (path.endsWith('.js')) {
+		for (const [, module] of text.matchAll(/\brequire\(\s*["']([^"']+)["']\s*\)/g)) {
+			if (!allowedModules.test(module)) check(false, 'shipped code requires only n8n-workflow, crypto and its own files', `${path}: ${module}`);
+		}
+		if (/\bimport\s*\(/.test(text)) check(false, 'no dynamic import() in shipped code', path); // .d.ts type imports are types only
+		const longest = Math.max(...text.split('\n').map((line) => line.length));
+		if (longest > 1000) check(false, 'no minified or mangled lines (over 1000 characters)', `${path}: ${longest}`);
+	}
+	if (!path.endsWith('.map')) {
+		for (const [match] of text.matchAll(/\bhttps?:\/\/[^\s'"`)<>\\]+/g)) {
+			const url = match.replace(/[.,;:]+$/, ''); // sentence punctuation after a link
+			let parsed;
+			try {
+				parsed = new URL(url);
+			} catch {
+				continue;
+			}
+			const ok = allowedHosts.has(parsed.hostname) && (parsed.hostname !== 'github.com' || parsed.pathname.startsWith(repositoryPath));
+			if (!ok) check(false, 'links only to the API, its console, this repository and placeholders', `${path}: ${url}`);
+		}
+		if (/https?:\/\/(\d{1,3}\.){3}\d{1,3}\b/.test(text)) check(false, 'no URL with a raw IP address', path);
+	}
+}
+const lifecycle = Object.keys(manifest.scripts ?? {}).filter((name) => /^(pre|post)?(install|uninstall)$|^prepare$|^(pre|post)pack$/.test(name));
+check(lifecycle.length === 0, 'no install-time lifecycle scripts in the published package.json', lifecycle.join(', '));
+const specs = ['dependencies', 'optionalDependencies', 'peerDependencies', 'bundleDependencies', 'bundledDependencies'].flatMap((field) =>
+	Object.entries(manifest[field] ?? {}).map(([name, spec]) => `${name}@${spec}`),
+);
+const remote = specs.filter((spec) => /@(https?:|git(\+\w+)?:|github:|file:|link:|npm:)/.test(spec));
+check(remote.length === 0, 'no dependency fetched from a URL, git or a local path', remote.join(', '));
+const binaries = shipped.filter((path) => !/\.(js|d\.ts|js\.map|json|svg|md)$/.test(path) && !/^(LICENSE|README|CHANGELOG)/.test(path));
+check(binaries.length === 0, 'ships only text files (no binaries, archives or executables)', binaries.join(', '));
+check(threatFiles > 0, `YARA threat categories checked with our own patterns on ${threatFiles} files`);
+
 // --- report ------------------------------------------------------------------------------------
 for (const line of passed) console.log(`ok    ${line}`);
 for (const line of failures) console.log(`FAIL  ${line}`);
 console.log(
-	'\nNot checked before publishing: npm provenance (published from a GitHub Action) and the scan of the attested GitHub commit; both need the package on npm.',
+	'\nNot checked before publishing: npm provenance (publish.yml publishes with it) and the scan of the attested GitHub commit, which need the package on npm; GuardDog\'s YARA rules themselves (not on the npm registry: section 3 checks their threat categories).',
 );
 if (!keep) rmSync(work, { recursive: true, force: true });
 process.exit(failures.length ? 1 : 0);

@@ -59,7 +59,7 @@ export class SeedreamTrigger implements INodeType {
 		icon: { light: 'file:seedream.svg', dark: 'file:seedream.dark.svg' },
 		group: ['trigger'],
 		version: 1,
-		subtitle: 'On finished image task',
+		subtitle: 'On Finished Image Task',
 		description: 'Starts the workflow when Seedream calls back with a finished image task',
 		defaults: { name: 'Seedream Trigger' },
 		inputs: [],
@@ -77,7 +77,7 @@ export class SeedreamTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'Use the Production URL above plus <code>?secret=</code> and your secret as the Callback URL of a Seedream node ("Callback: Send to My URL"). Activate the workflow so the URL stays registered.',
+					'Use the Production URL above plus <code>?secret=</code> and your secret as the Callback URL of a Seedream node ("Callback: Send to My URL"). Publish the workflow (Activate in n8n 1.x) so the URL stays registered.',
 				name: 'notice',
 				type: 'notice',
 				default: '',

@@ -17,20 +17,20 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Decompose Layers',
 				value: 'decomposeLayers',
-				action: 'Decompose an image into layers',
+				action: 'Decompose image into layers',
 				description:
 					'Split one image into a base layer and transparent PNG layers (Seedream 5.0 Pro)',
 			},
 			{
 				name: 'Edit',
 				value: 'edit',
-				action: 'Edit an image',
+				action: 'Edit image',
 				description: 'Create images from a prompt and reference images (binary, URL or data URI)',
 			},
 			{
 				name: 'Generate',
 				value: 'generate',
-				action: 'Generate an image',
+				action: 'Generate image',
 				description: 'Create one image or a set of related images from a text prompt',
 			},
 		],

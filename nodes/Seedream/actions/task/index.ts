@@ -17,7 +17,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Get',
 				value: 'get',
-				action: 'Get a task',
+				action: 'Get task',
 				description: 'Look up one image task: status, timings and images',
 			},
 			{

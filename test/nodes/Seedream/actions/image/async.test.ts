@@ -105,12 +105,14 @@ describe('Submit and Poll Until Done', () => {
 			for (const id of current.ids)
 				expect(finishedAt(id)).toBeGreaterThanOrEqual(previous.at - slack);
 		}
-		// The slowest task was still asked for until it had finished, and then polling stopped.
+		// The slowest task was still asked for until it had finished, and then polling stopped: the last round saw
+		// every task it asked for finished (a round after that would have failed the loop above). How many tasks
+		// share the last round depends on how fast this machine runs the rounds, so it is not pinned.
 		const last = batches[batches.length - 1];
-		expect(last.ids).toEqual([allIds[0]]);
-		expect(finishedAt(allIds[0])).toBeLessThanOrEqual(last.at + slack);
-		// Never a busy loop: 0.8 s at a 100 ms cap is at most about eight rounds.
-		expect(batches.length).toBeGreaterThanOrEqual(3);
+		expect(last.ids).toContain(allIds[0]);
+		for (const id of last.ids) expect(finishedAt(id)).toBeLessThanOrEqual(last.at + slack);
+		// Never a busy loop: 0.8 s at a 100 ms cap is at most about eight rounds; at least one round saw a task pending.
+		expect(batches.length).toBeGreaterThanOrEqual(2);
 		expect(batches.length).toBeLessThanOrEqual(12);
 	});
 
