@@ -493,6 +493,15 @@ function binaryStorage(cluster) {
 		rows[id] = Number(count);
 	}
 	const totalRows = Number(cluster.pg.psql('SELECT count(*) FROM binary_data').trim());
+	const fileIds = new Set(cluster.pg.psql('SELECT "fileId" FROM binary_data').split('\n').filter(Boolean));
+	const storage = join(cluster.userFolder, '.n8n', 'storage');
+	/** Whether a binary id n8n stored in run data names bytes that exist where its mode keeps them. */
+	const holds = (id) => {
+		const [mode, rest] = [id.slice(0, id.indexOf(':')), id.slice(id.indexOf(':') + 1)];
+		if (mode === 'database') return fileIds.has(rest);
+		if (mode === 'filesystem-v2') return existsSync(join(storage, rest));
+		return false;
+	};
 	const files = {};
 	const workflowsDir = join(cluster.userFolder, '.n8n', 'storage', 'workflows');
 	if (existsSync(workflowsDir)) {
@@ -506,7 +515,7 @@ function binaryStorage(cluster) {
 			}
 		}
 	}
-	return { rows, totalRows, files };
+	return { rows, totalRows, files, holds };
 }
 
 /** Peak-sampled RSS of a process and its children (the task runner), in bytes. */

@@ -196,7 +196,7 @@ export interface QueueCluster {
 	/** Until busy() and every extra probe report nothing, several polls in a row (test/helpers/quiet.ts). */
 	waitUntilQuiet(what: string, options?: { exceptIds?: number[]; probes?: BusyProbe[]; timeoutMs?: number }): Promise<number>;
 	/** Binary rows in Postgres and files in the shared storage folder, per execution id. */
-	binaryStorage(): { rows: Record<string, number>; totalRows: number; files: Record<string, number> };
+	binaryStorage(): { rows: Record<string, number>; totalRows: number; files: Record<string, number>; holds(binaryId: string): boolean };
 	/** The tail of every process's output, for failure messages. */
 	context(): string;
 }
