@@ -161,6 +161,9 @@ async function startRedis({ services, root, port }) {
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
+/** The binary data modes a cluster can run in (n8n 2.41's `N8N_DEFAULT_BINARY_DATA_MODE`, without s3). */
+const BINARY_MODES = ['database', 'filesystem'];
+
 /** What each role prints once it serves (the notes' "n8n ready on" comes too early). */
 const READY = {
 	main: 'Editor is now accessible',
@@ -239,17 +242,29 @@ function n8nProcess({ rt, role, name, env, args, logDir }) {
 async function startBalancer({ targets, port }) {
 	let next = 0;
 	const routed = [];
+	// Paths starting with one of `sticky` always go to the same processor (while it is up), as a
+	// balancer with sticky routing by path does.
+	const balancer = { inFlight: 0, sticky: [] };
 	const server = createHttpServer((req, res) => {
+		balancer.inFlight++;
+		res.once('close', () => balancer.inFlight--);
 		const chunks = [];
 		req.on('data', (chunk) => chunks.push(chunk));
 		req.on('end', () => {
 			const body = Buffer.concat(chunks);
+			const prefix = balancer.sticky.find((p) => req.url.startsWith(p));
 			const attempt = (tries) => {
-				const target = targets()[next++ % targets().length];
+				const pinned = prefix && tries === 0 ? [...prefix].reduce((sum, ch) => sum + ch.charCodeAt(0), 0) : undefined;
+				const target = targets()[(pinned ?? next++) % targets().length];
 				const upstream = httpRequest(
 					{ host: '127.0.0.1', port: target.port, method: req.method, path: req.url, headers: { ...req.headers, host: `127.0.0.1:${target.port}` } },
 					(answer) => {
-						routed.push({ path: req.url, target: target.name, status: answer.statusCode, at: Date.now() });
+						// The start of each answer is kept: a callback's answer says whether it resumed.
+						const entry = { path: req.url, target: target.name, status: answer.statusCode, at: Date.now(), body: '' };
+						routed.push(entry);
+						answer.on('data', (chunk) => {
+							if (entry.body.length < 2000) entry.body += chunk;
+						});
 						res.writeHead(answer.statusCode ?? 502, answer.headers);
 						answer.pipe(res);
 					},
@@ -266,7 +281,7 @@ async function startBalancer({ targets, port }) {
 		});
 	});
 	await new Promise((r) => server.listen(port, '127.0.0.1', r));
-	return { port, url: `http://127.0.0.1:${port}`, routed, close: () => new Promise((r) => server.close(() => r())) };
+	return Object.assign(balancer, { port, url: `http://127.0.0.1:${port}`, routed, close: () => new Promise((r) => server.close(() => r())) });
 }
 
 /**
@@ -276,6 +291,7 @@ async function startBalancer({ targets, port }) {
  * and activated over main's REST API, which registers their webhooks for every process at once.
  */
 async function startCluster({ binaryMode = 'database', webhooks = 2, workers = 2, credentials = [], env = {}, workerEnv = {}, log = () => {}, services } = {}) {
+	if (!BINARY_MODES.includes(binaryMode)) throw new Error(`Unknown binary data mode "${binaryMode}" (known: ${BINARY_MODES.join(', ')})`);
 	services ??= ensureQueueServices({ log });
 	const rt = await runtime.ensureN8n({ log, line: 2 });
 	const root = mkdtempSync(join(tmpdir(), 'seedream-queue-'));
@@ -436,6 +452,72 @@ function customData(cluster, executionId) {
 	);
 }
 
+/**
+ * What keeps the cluster from being quiet, as readable lines (none: quiet): executions that are
+ * new, running or waiting (except `exceptIds`), jobs in the Bull queue in Redis (n8n's queue
+ * "jobs" under the default prefix "bull": waiting, active, delayed, paused) and requests the
+ * balancer has not answered yet.
+ */
+function busy(cluster, { exceptIds = [] } = {}) {
+	const lines = [];
+	const skip = new Set(exceptIds.map(Number));
+	for (const row of executions(cluster)) {
+		if (['new', 'running', 'waiting'].includes(row.status) && !skip.has(row.id)) lines.push(`execution ${row.id} ${row.status}`);
+	}
+	const counts = redisCli(cluster, ['EVAL', "return {redis.call('LLEN', 'bull:jobs:wait'), redis.call('LLEN', 'bull:jobs:active'), redis.call('ZCARD', 'bull:jobs:delayed'), redis.call('LLEN', 'bull:jobs:paused')}", '0'])
+		.split('\n')
+		.filter(Boolean)
+		.map(Number);
+	['waiting', 'active', 'delayed', 'paused'].forEach((state, index) => {
+		if (counts[index] > 0) lines.push(`${counts[index]} Bull job(s) ${state}`);
+	});
+	if (cluster.balancer?.inFlight > 0) lines.push(`${cluster.balancer.inFlight} request(s) in flight at the balancer`);
+	return lines;
+}
+
+function redisCli(cluster, args) {
+	const bin = which('redis-cli');
+	if (!bin) throw new Error('redis-cli not found (Debian package redis-tools, installed with redis-server)');
+	// Not a terminal: redis-cli prints one plain value per line.
+	return check(bin, ['-h', '127.0.0.1', '-p', String(cluster.redis.port), ...args]);
+}
+
+/**
+ * Where the cluster's binary data went: rows of Postgres' `binary_data` table and files under
+ * the shared storage folder, each counted per execution id.
+ */
+function binaryStorage(cluster) {
+	const rows = {};
+	for (const line of cluster.pg.psql(`SELECT "sourceId", count(*) FROM binary_data WHERE "sourceType" = 'execution' GROUP BY "sourceId"`).split('\n').filter(Boolean)) {
+		const [id, count] = line.split('\t');
+		rows[id] = Number(count);
+	}
+	const totalRows = Number(cluster.pg.psql('SELECT count(*) FROM binary_data').trim());
+	const fileIds = new Set(cluster.pg.psql('SELECT "fileId" FROM binary_data').split('\n').filter(Boolean));
+	const storage = join(cluster.userFolder, '.n8n', 'storage');
+	/** Whether a binary id n8n stored in run data names bytes that exist where its mode keeps them. */
+	const holds = (id) => {
+		const [mode, rest] = [id.slice(0, id.indexOf(':')), id.slice(id.indexOf(':') + 1)];
+		if (mode === 'database') return fileIds.has(rest);
+		if (mode === 'filesystem-v2') return existsSync(join(storage, rest));
+		return false;
+	};
+	const files = {};
+	const workflowsDir = join(cluster.userFolder, '.n8n', 'storage', 'workflows');
+	if (existsSync(workflowsDir)) {
+		for (const workflowId of readdirSync(workflowsDir)) {
+			const executionsDir = join(workflowsDir, workflowId, 'executions');
+			if (!existsSync(executionsDir)) continue;
+			for (const executionId of readdirSync(executionsDir)) {
+				const dir = join(executionsDir, executionId, 'binary_data');
+				const count = existsSync(dir) ? readdirSync(dir).filter((name) => !name.endsWith('.metadata')).length : 0;
+				if (count) files[executionId] = (files[executionId] ?? 0) + count;
+			}
+		}
+	}
+	return { rows, totalRows, files, holds };
+}
+
 /** Peak-sampled RSS of a process and its children (the task runner), in bytes. */
 function treeRss(pid) {
 	const result = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,rss='], { encoding: 'utf8' });
@@ -447,4 +529,4 @@ function treeRss(pid) {
 	return { self: (own?.[2] ?? 0) * 1024, children: rows.filter(([, parent]) => parent === pid).reduce((sum, [, , rss]) => sum + rss * 1024, 0) };
 }
 
-module.exports = { ensureQueueServices, startCluster, createWorkflows, rest, executions, executionData, customData, treeRss, sleep };
+module.exports = { BINARY_MODES, ensureQueueServices, startCluster, createWorkflows, rest, executions, executionData, customData, busy, binaryStorage, treeRss, sleep };

@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 
 import { decodeImage } from '../../mock/images';
 import { startMockServer, type MockServer } from '../../mock/server';
+import { callbacksInFlight, runCounts, waitUntilQuiet } from '../helpers/quiet';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtime = require('../../scripts/n8n/runtime.cjs');
@@ -83,6 +84,31 @@ async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, tim
 		if (Date.now() - started > timeoutMs) throw new Error(`timed out waiting for ${what}\n${server?.output().slice(-3000)}`);
 		await new Promise((resolveWait) => setTimeout(resolveWait, 250));
 	}
+}
+
+/** What keeps the server from being quiet: executions new, running or waiting, callbacks in flight. */
+async function busy(expectedCallbacks?: number): Promise<string[]> {
+	const rows = (await runtime.listExecutions({ userFolder: server!.userFolder, line })) as ExecutionRow[];
+	return [
+		...rows.filter((row) => ['new', 'running', 'waiting'].includes(row.status)).map((row) => `execution ${row.id} ${row.status}`),
+		...callbacksInFlight(mock.callbacks, expectedCallbacks),
+	];
+}
+
+const quiet = async (what: string, expectedCallbacks?: number) =>
+	await waitUntilQuiet(what, [async () => await busy(expectedCallbacks)], { context: () => server?.output().slice(-3000) ?? '' });
+
+/** The run data n8n stored for an execution, read through the editor's REST API. */
+async function storedRunData(executionId: number): Promise<Record<string, Array<{ data?: { main?: Array<unknown[] | null> } }>>> {
+	const cookie = await runtime.ownerSession(server);
+	const response = await fetch(`${server!.url}/rest/executions/${executionId}`, { headers: { cookie } });
+	expect(response.status).toBe(200);
+	const { data } = (await response.json()) as { data: { data: string } };
+	const rt = await runtime.ensureN8n({ line });
+	// n8n stores run data in its `flatted` format: read it with n8n's own copy.
+	// eslint-disable-next-line @typescript-eslint/no-require-imports
+	const flatted = require(require.resolve('flatted', { paths: [rt.n8nDir, join(rt.n8nDir, 'node_modules', 'n8n')] }));
+	return flatted.parse(data.data).resultData.runData;
 }
 
 function writtenImages() {
@@ -251,7 +277,9 @@ describe.each(LINES)('callbacks in a real n8n %s.x server', (wanted) => {
 		expect(new Set(tokens.slice(1))).toEqual(new Set(['Bearer wrong-token']));
 	});
 
-	it('callback-pause.json: the execution waits without a worker, resumes once from the callbacks and writes the images', async () => {
+	it('callback-pause.json: the execution waits without a worker, resumes exactly once from the callbacks (repeats answered without a run) and writes the images', async () => {
+		// Every callback twice, as an at-least-once sender may.
+		mock.setOptions({ callbackMode: 'twice' });
 		const start = await fetch(`${server!.url}/webhook/seedream-callback-demo`, {
 			method: 'POST',
 			headers: { 'content-type': 'application/json' },
@@ -285,23 +313,28 @@ describe.each(LINES)('callbacks in a real n8n %s.x server', (wanted) => {
 		expect(foreign.status).toBe(403);
 		expect((await executions(pauseWorkflow)).find((row) => row.id === waiting.id)!.status).toBe('waiting');
 
-		// The first callback (the bicycle, after ~3 s) is answered 200 and the execution keeps waiting.
-		await waitFor('the first callback answer', async () => (mock.callbacks[0]?.status ? true : undefined));
-		expect(mock.callbacks[0].status).toBe(200);
+		// The first callback and its repeat (the bicycle, after ~3 s) are answered 200 and the
+		// execution keeps waiting.
+		await waitFor('the first callback answers', async () => (mock.callbacks[1]?.status ? true : undefined));
+		expect(mock.callbacks.slice(0, 2).map((delivery) => delivery.status)).toEqual([200, 200]);
 		expect((await executions(pauseWorkflow)).find((row) => row.id === waiting.id)!.status).toBe('waiting');
 
-		const done = await waitFor('the resumed execution to finish', async () =>
-			(await executions(pauseWorkflow)).find((row) => row.id === waiting.id && row.status !== 'waiting' && row.status !== 'running'),
-		);
-		expect(done.status).toBe('success');
-		expect(mock.callbacks.map((delivery) => delivery.status)).toEqual([200, 200]);
+		// Both tasks' callbacks, each twice, answered; nothing running or waiting any more.
+		await quiet('the callbacks of the paused execution', 4);
+		expect((await executions(pauseWorkflow)).map((row) => [row.id, row.status])).toEqual([[waiting.id, 'success']]);
+		// The cabin's callback resumed the run (200); its repeat came during or after the resume
+		// and was answered without a run: 500 "already being resumed" or 409 "running"/"finished".
+		const statuses = mock.callbacks.map((delivery) => delivery.status);
+		expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
+		expect([409, 500]).toContain(statuses[3]);
+		// Exactly one resume, counted in the stored run data: the paused node's final run holds both
+		// items, and every node after it ran once, per item.
+		expect(runCounts(await storedRunData(waiting.id))).toMatchObject({ Seedream: [2], 'Has Image?': [2], 'Save Image': [2] });
 		const images = writtenImages();
 		expect(images).toHaveLength(2);
 		for (const image of images) expect(image).toMatchObject({ width: 1024, height: 1024, format: 'jpeg' });
 		const names = images.map((image) => image.name.replace(/-1\.jpg$/, '')).sort();
 		expect(names).toEqual([...mock.tasks.keys()].sort());
-		// One resume: the execution was not run twice.
-		expect(await executions(pauseWorkflow)).toHaveLength(1);
 	});
 
 	it('callback-trigger.json: a callback starts the workflow with the images; forged ones start nothing', async () => {
@@ -341,10 +374,11 @@ describe.each(LINES)('callbacks in a real n8n %s.x server', (wanted) => {
 			(await executions(triggerWorkflow)).find((row) => row.status === 'success'),
 		);
 		expect(run).toBeDefined();
-		await waitFor('both callbacks answered', async () => (mock.callbacks.every((delivery) => delivery.status) && mock.callbacks.length === 2 ? true : undefined));
+		await quiet('both trigger callbacks', 2);
 		expect(mock.callbacks.map((delivery) => delivery.status)).toEqual([200, 200]);
-		// The repeat was answered but started nothing.
-		expect(await executions(triggerWorkflow)).toHaveLength(1);
+		// The repeat was answered but started nothing: one execution, each node run once.
+		expect((await executions(triggerWorkflow)).map((row) => [row.id, row.status])).toEqual([[run.id, 'success']]);
+		expect(runCounts(await storedRunData(run.id))).toEqual({ 'Seedream Trigger': [1], 'Failed?': [0], 'Save Image': [1] });
 		const images = writtenImages();
 		expect(images).toHaveLength(before + 1);
 		expect(images.find((image) => image.name === `${taskId}-1.jpg`)).toMatchObject({ width: 1024, height: 1024, format: 'jpeg' });
@@ -376,10 +410,13 @@ describe.each(LINES)('callbacks in a real n8n %s.x server', (wanted) => {
 		await waitFor('every callback answered', async () =>
 			mock.callbacks.length >= 2 && mock.callbacks.every((delivery) => delivery.status !== undefined) ? true : undefined,
 		);
+		await quiet('the failed-task callbacks', 2);
 		const statuses = mock.callbacks.map((delivery) => delivery.status);
 		expect(statuses).toContain(200);
 		for (const status of statuses) expect([200, 409, 500]).toContain(status);
 		expect((await executions(pauseWorkflow)).filter((row) => !known.has(row.id))).toHaveLength(1);
+		// One resume: both items once through the paused node and the If, one of them saved.
+		expect(runCounts(await storedRunData(done.id))).toMatchObject({ Seedream: [2], 'Has Image?': [1], 'Save Image': [1] });
 	});
 
 	it('deadline: the node passes its input through, and the task id in custom data lets Wait for Completion fetch the image', async () => {

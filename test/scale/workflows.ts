@@ -80,7 +80,7 @@ export function flow(scenario: string, sinkPort: number, middle: WorkflowNode[],
 			name: 'Items',
 			type: 'n8n-nodes-base.code',
 			typeVersion: 2,
-			parameters: { jsCode: 'return $json.body.prompts.map((prompt, n) => ({ json: { prompt, n, task_id: $json.body.taskIds?.[n] } }));' },
+			parameters: { jsCode: 'return $json.body.prompts.map((prompt, n) => ({ json: { prompt, n, task_id: $json.body.taskIds?.[n], callback_url: $json.body.callbackUrl } }));' },
 		},
 		...middle,
 		report(scenario, sinkPort, sourceNode),
@@ -152,6 +152,11 @@ export function scaleWorkflows(sinkPort: number, assetsDir: string) {
 			}),
 		]),
 		set: flow('set', sinkPort, [generate('Seedream', 'sync', { maxImages: 4 })]),
+		// Each image downloaded as its stream line arrives, on the worker.
+		stream: flow('stream', sinkPort, [generate('Seedream', 'sync', { maxImages: 3, stream: true })]),
+		// Callback: Send to My URL, to the URL in the request (the trigger's, through the balancer):
+		// the execution ends with the pending items; the trigger workflow below gets the images.
+		send: chain('scale send', flow('send', sinkPort, [generate('Seedream', 'callbackUrl', { callbackUrl: '={{ $json.callback_url }}' })]).nodes.slice(0, -1)),
 		pause: flow('pause', sinkPort, [generate('Seedream', 'callbackWait', { callbackDeadlineMinutes: 10 })]),
 		trigger: chain('scale trigger', [
 			{
