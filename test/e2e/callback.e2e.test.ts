@@ -7,7 +7,7 @@
  * installing: the nodes, the tool variant and the credential in the editor, and its free credential test.
  * Needs `npm run build` first (as the other e2e tests).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -44,6 +44,7 @@ interface ExecutionRow {
 let line: string;
 let mock: MockServer;
 let server: { url: string; userFolder: string; output: () => string; stop: () => Promise<void> } | undefined;
+let userFolder: string;
 let outDir: string;
 let pauseWorkflow: Workflow;
 let triggerWorkflow: Workflow;
@@ -56,9 +57,6 @@ const freePort = runtime.freePort as () => Promise<number>;
 function loadExample(file: string, active = true): Workflow {
 	const workflow = JSON.parse(readFileSync(join(examplesDir, file), 'utf8')) as Workflow;
 	for (const node of workflow.nodes) {
-		if (node.type === 'n8n-nodes-base.readWriteFile' && typeof node.parameters.fileName === 'string') {
-			node.parameters.fileName = node.parameters.fileName.replace('./demo-output/', `${outDir}/`);
-		}
 		if (node.type === runtime.TRIGGER_TYPE) node.parameters.secret = TRIGGER_SECRET;
 	}
 	return { ...workflow, active };
@@ -205,7 +203,11 @@ describe.each(LINES)('callbacks in a real n8n %s.x server', (wanted) => {
 		await runtime.ensureN8n({ line, log: (text: string) => process.stdout.write(`${text}\n`) });
 		// Long enough to see the execution waiting before the first callback arrives.
 		mock = await startMockServer({ taskDurationMs: (body) => (String(body.prompt).includes('cabin') ? 6000 : 3000) });
-		outDir = mkdtempSync(join(tmpdir(), 'seedream-e2e-callback-'));
+		// n8n's home is a user folder like a user's: the examples write to .n8n-files/seedream/ there, the folder
+		// n8n 2.x allows by default (no N8N_RESTRICT_FILE_ACCESS_TO, no path rewritten).
+		userFolder = mkdtempSync(join(tmpdir(), 'seedream-e2e-callback-'));
+		outDir = join(userFolder, '.n8n-files', 'seedream');
+		mkdirSync(outDir, { recursive: true });
 		sink = createHttpServer((req, res) => {
 			let text = '';
 			req.on('data', (chunk) => (text += chunk));
@@ -220,8 +222,9 @@ describe.each(LINES)('callbacks in a real n8n %s.x server', (wanted) => {
 			line,
 			workflows: [loadExample('callback-pause.json'), loadExample('callback-trigger.json'), deadlineExample(sinkPort)],
 			credentials: [seedreamCredential()],
+			userFolder,
 			// Its own task broker port, so another n8n on this machine (other e2e files) does not collide.
-			env: { N8N_RESTRICT_FILE_ACCESS_TO: outDir, N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
+			env: { N8N_RUNNERS_BROKER_PORT: String(await freePort()) },
 		});
 		server = started.server;
 		[pauseWorkflow, triggerWorkflow, deadlineWorkflow] = started.workflows;
@@ -232,7 +235,7 @@ describe.each(LINES)('callbacks in a real n8n %s.x server', (wanted) => {
 		server = undefined;
 		await new Promise((resolveClose) => (sink ? sink.close(resolveClose) : resolveClose(undefined)));
 		await mock?.close();
-		if (outDir) rmSync(outDir, { recursive: true, force: true });
+		if (userFolder) rmSync(userFolder, { recursive: true, force: true });
 	});
 
 	it('the installed package appears in the editor: nodes, AI tool variant, credential, icons, and a credential test that costs nothing', async () => {
