@@ -40,7 +40,7 @@ function check(command, args) {
  */
 function ensureQueueServices({ log = () => {} } = {}) {
 	let installMs = 0;
-	if (!postgresBinDir() || !which('redis-server') || !which('psql')) {
+	if (!postgresBinDir() || !which('redis-server') || !which('redis-cli') || !which('psql')) {
 		if (typeof process.getuid === 'function' && process.getuid() !== 0) {
 			throw new Error('Postgres or Redis is missing; run as root (apt-get install -y postgresql redis-server) or install them first');
 		}
