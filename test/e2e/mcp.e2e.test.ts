@@ -17,6 +17,9 @@ import {
 	MAX_IMAGES,
 	mcpCredentials,
 	mcpWorkflow,
+	MCP_TOKEN,
+	MODES_PATH,
+	modeRefusalWorkflow,
 	SET_MODELS,
 	type Workflow,
 } from '../helpers/mcp';
@@ -57,7 +60,7 @@ describe.each(LINES)('MCP Server Trigger in n8n %s.x', (line) => {
 	beforeAll(async () => {
 		const started = Date.now();
 		workflow = mcpWorkflow();
-		({ server } = await runtime.startServerWithWorkflows({ workflows: [workflow], credentials: mcpCredentials(mock.url), line, log }));
+		({ server } = await runtime.startServerWithWorkflows({ workflows: [workflow, modeRefusalWorkflow()], credentials: mcpCredentials(mock.url), line, log }));
 		client = await connectClient(server!.url);
 		log(`n8n ${line}.x with the MCP workflow ready in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 	}, 600_000);
@@ -69,7 +72,7 @@ describe.each(LINES)('MCP Server Trigger in n8n %s.x', (line) => {
 
 	exampleTest('mcp-server.json', 'lists the tools with the descriptions and JSON schemas the workflow declares, naming the valid models and sizes', async () => {
 		const { tools } = await client.listTools();
-		expect(tools.map((tool) => tool.name).sort()).toEqual(['Collect_Images', 'Generate_By_Callback', 'Generate_Image', 'Submit_Image_Job']);
+		expect(tools.map((tool) => tool.name).sort()).toEqual(['Collect_Images', 'Generate_Image', 'Submit_Image_Job']);
 		const byName = Object.fromEntries(tools.map((tool) => [tool.name, tool]));
 		const declared = (node: string, key: string) => declaredDescription(workflow, node, key);
 		const toolDescription = (node: string) => workflow.nodes.find((entry) => entry.name === node)!.parameters.toolDescription;
@@ -115,7 +118,7 @@ describe.each(LINES)('MCP Server Trigger in n8n %s.x', (line) => {
 		const sse = await connectClient(server!.url, 'sse');
 		try {
 			const { tools } = await sse.listTools();
-			expect(tools.map((tool) => tool.name).sort()).toEqual(['Collect_Images', 'Generate_By_Callback', 'Generate_Image', 'Submit_Image_Job']);
+			expect(tools.map((tool) => tool.name).sort()).toEqual(['Collect_Images', 'Generate_Image', 'Submit_Image_Job']);
 		} finally {
 			await sse.close();
 		}
@@ -161,8 +164,9 @@ describe.each(LINES)('MCP Server Trigger in n8n %s.x', (line) => {
 		expect(mock.stats.requests).toBe(0);
 	});
 
-	exampleTest('mcp-server.json', 'a tool in the callback pause mode is refused before any request, naming the modes to use instead', async () => {
-		const answer = await callTool(client, 'Generate_By_Callback', { prompt: 'A red fox', model: 'doubao-seedream-4.0', size: '1K' });
+	it('a tool stored in the callback pause mode (a workflow of the test, not the example) is refused before any request, naming the modes to use instead', async () => {
+		const modes = await connectClient(server!.url, 'streamable', MCP_TOKEN, MODES_PATH);
+		const answer = await callTool(modes, 'Generate_By_Callback', { prompt: 'A red fox', model: 'doubao-seedream-4.0', size: '1K' }).finally(async () => await modes.close());
 		expect(answer.isError).toBe(true);
 		expect(answer.text).toContain('Mode callbackWait does not work in a tool call');
 		expect(answer.text).toMatch(/"Wait for Result \(One Call\)" \(sync\).*"Submit Only" \(submitOnly\)/s);

@@ -43,21 +43,33 @@ export function loadMcpExample(): Workflow {
 	return JSON.parse(readFileSync(join(EXAMPLES_DIR, MCP_EXAMPLE), 'utf8')) as Workflow;
 }
 
-/** The example, active, plus one tool stored in the callback pause mode (the tool UI hides it). */
+/** The example as shipped, published (what a user does after importing it). */
 export function mcpWorkflow(): Workflow {
-	const workflow = loadMcpExample();
-	const generate = workflow.nodes.find((node) => node.name === 'Generate Image')!;
-	workflow.nodes.push({
-		...generate,
-		id: '5e3d0a11-0c09-4d1a-8b6a-00000000c009',
-		name: 'Generate By Callback',
-		position: [440, 240],
-		parameters: { ...generate.parameters, mode: 'callbackWait' },
-	});
-	workflow.connections['Generate By Callback'] = {
-		ai_tool: [[{ node: 'MCP Server Trigger', type: 'ai_tool', index: 0 }]],
+	return { ...loadMcpExample(), active: true };
+}
+
+/** The MCP path of the test's own server for the mode refusal. */
+export const MODES_PATH = 'seedream-modes';
+
+/**
+ * A workflow of the test's own (not an example): its own MCP Server Trigger with one Seedream tool stored in the
+ * callback pause mode, which the tool UI does not offer but a workflow can still hold. The shipped example is not
+ * touched.
+ */
+export function modeRefusalWorkflow(): Workflow {
+	const example = loadMcpExample();
+	const trigger = example.nodes.find((node) => node.type === '@n8n/n8n-nodes-langchain.mcpTrigger')!;
+	const generate = example.nodes.find((node) => node.name === 'Generate Image')!;
+	return {
+		name: 'MCP mode refusal (test)',
+		active: true,
+		settings: { executionOrder: 'v1' },
+		nodes: [
+			{ ...trigger, id: '5e3d0a11-0c09-4d1a-8b6a-00000000d001', webhookId: '5e3d0a11-0c09-4d1a-8b6a-00000000d002', parameters: { ...trigger.parameters, path: MODES_PATH } },
+			{ ...generate, id: '5e3d0a11-0c09-4d1a-8b6a-00000000d003', name: 'Generate By Callback', parameters: { ...generate.parameters, mode: 'callbackWait' } },
+		],
+		connections: { 'Generate By Callback': { ai_tool: [[{ node: trigger.name, type: 'ai_tool', index: 0 }]] } },
 	};
-	return { ...workflow, active: true };
 }
 
 /** The credentials the example names: the Seedream token (pointing at the mock) and the MCP bearer token. */
@@ -71,8 +83,8 @@ export function mcpCredentials(mockUrl: string) {
 export type Transport = 'streamable' | 'sse';
 
 /** An MCP client connected to the trigger's production URL the way a desktop client is. */
-export async function connectClient(baseUrl: string, transport: Transport = 'streamable', token = MCP_TOKEN): Promise<Client> {
-	const url = new URL(`${baseUrl}/mcp/${MCP_PATH}`);
+export async function connectClient(baseUrl: string, transport: Transport = 'streamable', token = MCP_TOKEN, path = MCP_PATH): Promise<Client> {
+	const url = new URL(`${baseUrl}/mcp/${path}`);
 	const requestInit = { headers: { authorization: `Bearer ${token}` } };
 	const client = new Client({ name: 'seedream-mcp-test', version: '1.0.0' });
 	await client.connect(

@@ -69,7 +69,7 @@ describe.each(MODES)('MCP Server Trigger in n8n 2.41.1 queue mode, binary data m
 
 	it('lists the tools through the webhook processor', async () => {
 		const { tools } = await client.listTools();
-		expect(tools.map((tool) => tool.name).sort()).toEqual(['Collect_Images', 'Generate_By_Callback', 'Generate_Image', 'Submit_Image_Job']);
+		expect(tools.map((tool) => tool.name).sort()).toEqual(['Collect_Images', 'Generate_Image', 'Submit_Image_Job']);
 		const generate = tools.find((tool) => tool.name === 'Generate_Image')!;
 		expect(Object.keys((generate.inputSchema as { properties: object }).properties).sort()).toEqual(['max_images', 'model', 'prompt', 'size']);
 		expect(c.balancer.routed.every((route) => route.target === 'webhook-1')).toBe(true);
