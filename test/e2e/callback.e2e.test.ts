@@ -325,11 +325,12 @@ describe.each(LINES)('callbacks in a real n8n %s.x server', (wanted) => {
 		// Both tasks' callbacks, each twice, answered; nothing running or waiting any more.
 		await quiet('the callbacks of the paused execution', 4);
 		expect((await executions(pauseWorkflow)).map((row) => [row.id, row.status])).toEqual([[waiting.id, 'success']]);
-		// The cabin's callback resumed the run (200); its repeat came during or after the resume
-		// and was answered without a run: 500 "already being resumed" or 409 "running"/"finished".
+		// The cabin's callback resumed the run (200); its repeat came during or after the resume and was answered
+		// without a run: on 2.x 500 "already being resumed" or 409 "running"/"finished"; n8n 1.x may answer it 200.
+		// Whatever the code, the stored run data below is what proves there was one resume.
 		const statuses = mock.callbacks.map((delivery) => delivery.status);
 		expect(statuses.slice(0, 3)).toEqual([200, 200, 200]);
-		expect([409, 500]).toContain(statuses[3]);
+		expect(line === '1' ? [200, 409, 500] : [409, 500]).toContain(statuses[3]);
 		// Exactly one resume, counted in the stored run data: the paused node's final run holds both
 		// items, and every node after it ran once, per item.
 		expect(runCounts(await storedRunData(waiting.id))).toMatchObject({ Seedream: [2], 'Has Image?': [2], 'Save Image': [2] });

@@ -237,13 +237,13 @@ describeEachBinaryMode('n8n 2.41.1 queue mode', (binaryMode) => {
 		log(`workers used: ${[...workersUsed].join(', ')}`);
 	}, 420_000);
 
-	it('Seedream Trigger on both webhook processors: a repeat on the other processor starts no second run; simultaneous deliveries are what the README states', async () => {
+	it('Seedream Trigger on both webhook processors: a repeat on the same processor starts no second run, after the first run too; deliveries to two processors may each start one (what docs/running-at-scale.md states)', async () => {
 		const [first, second] = c().webhookProcessors;
 		const direct = (proc: { port: number }) => triggerUrl(`http://127.0.0.1:${proc.port}`);
 		const runsBefore = executions(wf.trigger).length;
 
-		// The node submits with the first processor's URL; the mock delivers there (twice); the
-		// same callback then reaches the second processor, and the first once more.
+		// The node submits with the first processor's URL; the mock delivers there; the same callback
+		// then reaches that processor again once the run has ended.
 		mock.setOptions({ callbackMode: 'once' });
 		expect((await start('send', ['trigger sequential'], { callbackUrl: direct(first) })).status).toBe(200);
 		const taskId = await taskOf('trigger sequential');
@@ -251,13 +251,13 @@ describeEachBinaryMode('n8n 2.41.1 queue mode', (binaryMode) => {
 		mock.setOptions({ callbackMode: 'twice' });
 		expect(delivery.status).toBe(200);
 		await waitFor('the first trigger run', () => triggerRunsFor(taskId).length > 0 || undefined, 60_000, context);
-		// n8n saves the workflow's static data (the remembered task ids) when the run ends.
 		await quiet('the first trigger run to end');
-		const repeat = await post(direct(second), delivery.body);
+		// A repeat on the other processor after the run has ended is not pinned: whether it sees the claim depends
+		// on whether the worker that ran the execution saved the workflow's static data over it (seen both ways),
+		// which is why the docs say to route the trigger's path to one processor.
+		const repeat = await post(direct(first), delivery.body);
 		expect(repeat).toEqual({ status: 200, json: { received: true, task_id: taskId, duplicate: true } });
-		// And once more on the first, which remembers it in memory and in the static data.
-		expect((await post(direct(first), delivery.body)).json).toMatchObject({ duplicate: true });
-		await quiet('after the repeats');
+		await quiet('after the repeat');
 		expect(triggerRunsFor(taskId)).toHaveLength(1);
 		expect(executions(wf.trigger)).toHaveLength(runsBefore + 1);
 
