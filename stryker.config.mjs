@@ -22,6 +22,7 @@ const ignoredSuites = [
 	'/test/mock/', // the mock API alone
 	'/test/scripts/', // the n8n installer
 	'/test/docs/', // README drift: a frozen copy, not behaviour (see docs/mutation-testing.md)
+	'/test/release/', // the package, workflows and publish guard: none of the mutated modules
 ];
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */

@@ -43,15 +43,10 @@ export const description = updateDisplayOptions(
 export async function execute(this: IExecuteFunctions): Promise<ItemOutcome[]> {
 	// Task lookups have no Concurrency option: Auto.
 	adaptConcurrency(this, AUTO_CONCURRENCY);
-	let read: ReturnType<typeof readTaskIdsEntries>;
-	try {
-		read = readTaskIdsEntries(
-			this,
-			'Give at least one id, e.g. {{ $json.task_id }} or a comma-separated list.',
-		);
-	} catch (error) {
-		return [{ itemIndex: 0, failure: new ItemFailure(asNodeError(this, error, 0)) }];
-	}
+	const read = readTaskIdsEntries(
+		this,
+		'Give at least one id, e.g. {{ $json.task_id }} or a comma-separated list.',
+	);
 	const groups = read.fromPausedNode ? [read.entries] : read.entries.map((entry) => [entry]);
 	const settled = await settleWithConcurrency(groups, groups.length, async (group) => {
 		const unreadable = group.find((entry) => !isReadable(entry)) as UnreadableEntry | undefined;

@@ -104,15 +104,20 @@ function pausedNodeEntries(context: IExecuteFunctions): TaskIdsEntry[] {
 
 /**
  * What each operation looks up, before any request: one entry per input item from its Task IDs
- * field, or one per paused task. A field that cannot be read fails its own item only (`Error`
- * entries at that item's index); a problem with the source fails the run.
+ * field, or one per paused task. A field that cannot be read fails its own item only (an
+ * unreadable entry at that item's index); a problem with the source fails the run (a single
+ * unreadable entry at item 0). Never throws.
  */
 export function readTaskIdsEntries(
 	context: IExecuteFunctions,
 	emptyHint: string,
 ): { fromPausedNode: boolean; entries: Array<TaskIdsEntry | UnreadableEntry> } {
-	if (runSource(context) === 'pausedNode')
-		return { fromPausedNode: true, entries: pausedNodeEntries(context) };
+	try {
+		if (runSource(context) === 'pausedNode')
+			return { fromPausedNode: true, entries: pausedNodeEntries(context) };
+	} catch (error) {
+		return { fromPausedNode: false, entries: [{ itemIndex: 0, error }] };
+	}
 	const entries = context.getInputData().map((_item, itemIndex) => {
 		try {
 			const value = context.getNodeParameter('taskIds', itemIndex, '');

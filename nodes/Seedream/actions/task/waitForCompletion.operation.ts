@@ -58,15 +58,10 @@ interface ItemTasks extends TaskIdsEntry {
 
 /** Reads every entry's ids and options before the first lookup. */
 function readItems(context: IExecuteFunctions): Array<ItemTasks | ItemOutcome> {
-	let read: ReturnType<typeof readTaskIdsEntries>;
-	try {
-		read = readTaskIdsEntries(
-			context,
-			'Pass the task_id from the submitting node, e.g. {{ $json.task_id }}.',
-		);
-	} catch (error) {
-		return [{ itemIndex: 0, failure: new ItemFailure(asNodeError(context, error, 0)) }];
-	}
+	const read = readTaskIdsEntries(
+		context,
+		'Pass the task_id from the submitting node, e.g. {{ $json.task_id }}.',
+	);
 	const settings = new Map<number, ItemSettings>();
 	return read.entries.map((entry): ItemTasks | ItemOutcome => {
 		const { itemIndex } = entry;
