@@ -56,11 +56,17 @@ export interface ModelCapabilities {
 	optimizePromptModes: OptimizePromptMode[];
 	/** Sizes accepted together with `layer_decomposition`. */
 	layerDecompositionSizes: string[];
-	/** Defaults and ranges of the legacy numeric parameters. */
-	guidanceScale?: { min: number; max: number; default: number };
-	seed?: { min: number; max: number; default: number };
+	/** Defaults and ranges of the legacy numeric parameters: present exactly when the feature is. */
+	guidanceScale?: NumericRange;
+	seed?: NumericRange;
 	/** Shown under the model selector. */
 	notice?: string;
+}
+
+export interface NumericRange {
+	min: number;
+	max: number;
+	default: number;
 }
 
 /** Limits common to all models (docs/api-contract.md §4; task ids per batch §2.4). */
@@ -305,11 +311,11 @@ export function isPreset(size: string): size is SizePreset {
 export function sizeProblem(
 	model: ModelCapabilities,
 	size: string,
-	layerDecomposition = false,
+	layerDecomposition: boolean,
 ): string | undefined {
 	if (layerDecomposition) {
 		if (model.layerDecompositionSizes.includes(size)) return undefined;
-		return `size "${size}" is not supported for layer decomposition with ${model.id || 'this model'}; use one of ${model.layerDecompositionSizes.join(', ')}`;
+		return `size "${size}" is not supported for layer decomposition with ${model.id}; use one of ${model.layerDecompositionSizes.join(', ')}`;
 	}
 	if (isPreset(size)) {
 		if (model.sizePresets.includes(size)) return undefined;
@@ -323,7 +329,7 @@ export function sizeProblem(
 	}
 	const pixels = explicit.width * explicit.height;
 	if (pixels < model.pixelRange.min || pixels > model.pixelRange.max) {
-		return `size ${size} has ${pixels} pixels; ${model.id || 'this model'} accepts ${model.pixelRange.min} to ${model.pixelRange.max} pixels (width × height)`;
+		return `size ${size} has ${pixels} pixels; ${model.id} accepts ${model.pixelRange.min} to ${model.pixelRange.max} pixels (width × height)`;
 	}
 	const ratio = explicit.width / explicit.height;
 	if (ratio > model.maxAspectRatio || ratio < 1 / model.maxAspectRatio) {

@@ -101,6 +101,9 @@ describe('the node capability table agrees with the contract fixture', () => {
 		});
 
 		it('legacy numeric parameters: ranges and defaults (§1.4 rule 9, §1.5)', () => {
+			// The node's range check relies on a range being there exactly when the feature is.
+			expect(node.seed !== undefined).toBe(node.features.includes('seed'));
+			expect(node.guidanceScale !== undefined).toBe(node.features.includes('guidanceScale'));
 			expect({ seed: node.seed, guidanceScale: node.guidanceScale }).toEqual({
 				seed: fixture.seed,
 				guidanceScale: fixture.guidanceScale,

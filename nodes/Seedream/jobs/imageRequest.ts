@@ -6,6 +6,7 @@ import {
 	CUSTOM_MODEL,
 	MODELS,
 	type ModelFeature,
+	type NumericRange,
 	OPTION_FEATURES,
 	resolveModel,
 	sizeProblem,
@@ -130,10 +131,9 @@ export function buildImageRequest(
 
 	const body: IDataObject = { model: model.id, size: normalizedSize };
 	if (prompt.trim() !== '') body.prompt = prompt;
-	const options = input.options ?? {};
+	const options = givenOptions(input.options);
 	for (const [option, feature] of Object.entries(OPTION_FEATURES)) {
-		const value = (options as IDataObject)[option];
-		if (value === undefined || value === '' || value === null) continue;
+		if (!(option in options)) continue;
 		if (!supports(capabilities, feature)) {
 			throw invalid(
 				node,
@@ -167,36 +167,17 @@ export function buildImageRequest(
 		body.output_format = options.outputFormat;
 	}
 	if (options.webSearch) body.tools = [{ type: 'web_search' }];
-	if (options.seed !== undefined) {
-		const range = capabilities.seed;
-		if (
-			!Number.isInteger(options.seed) ||
-			(range && (options.seed < range.min || options.seed > range.max))
-		) {
-			throw invalid(
-				node,
-				itemIndex,
-				`Seed ${String(options.seed)} is out of range`,
-				`Use a whole number from ${range?.min ?? -1} to ${range?.max ?? 2147483647}.`,
-			);
-		}
-		body.seed = options.seed;
-	}
+	if (options.seed !== undefined)
+		body.seed = numberInRange(node, itemIndex, 'Seed', options.seed, capabilities.seed, true);
 	if (options.guidanceScale !== undefined) {
-		const range = capabilities.guidanceScale;
-		if (
-			typeof options.guidanceScale !== 'number' ||
-			Number.isNaN(options.guidanceScale) ||
-			(range && (options.guidanceScale < range.min || options.guidanceScale > range.max))
-		) {
-			throw invalid(
-				node,
-				itemIndex,
-				`Guidance scale ${String(options.guidanceScale)} is out of range`,
-				`Use a number from ${range?.min ?? 1} to ${range?.max ?? 10}.`,
-			);
-		}
-		body.guidance_scale = options.guidanceScale;
+		body.guidance_scale = numberInRange(
+			node,
+			itemIndex,
+			'Guidance scale',
+			options.guidanceScale,
+			capabilities.guidanceScale,
+			false,
+		);
 	}
 	if (options.responseFormat !== undefined) {
 		if (!['url', 'b64_json'].includes(options.responseFormat)) {
@@ -212,6 +193,47 @@ export function buildImageRequest(
 	if (options.watermark !== undefined) body.watermark = Boolean(options.watermark);
 	applyReferencesAndModes(node, itemIndex, input, model, body);
 	return { body, model };
+}
+
+/**
+ * The options the user gave a value: an expression that yields nothing ('' or null) means the
+ * option is not set, as an option never added does.
+ */
+function givenOptions(options: ImageOptions | undefined): ImageOptions {
+	return Object.fromEntries(
+		Object.entries(options ?? {}).filter(
+			([, value]) => value !== undefined && value !== '' && value !== null,
+		),
+	) as ImageOptions;
+}
+
+/**
+ * A legacy numeric option (docs/api-contract.md §1.4 rule 9). The option check has already
+ * refused models without the feature, and every model with it has its range (test/contract).
+ */
+function numberInRange(
+	node: INode,
+	itemIndex: number,
+	label: string,
+	value: unknown,
+	range: NumericRange | undefined,
+	wholeNumber: boolean,
+): number {
+	const { min, max } = range!;
+	const valid =
+		typeof value === 'number' &&
+		(wholeNumber ? Number.isInteger(value) : !Number.isNaN(value)) &&
+		value >= min &&
+		value <= max;
+	if (!valid) {
+		throw invalid(
+			node,
+			itemIndex,
+			`${label} ${String(value)} is out of range`,
+			`Use ${wholeNumber ? 'a whole number' : 'a number'} from ${min} to ${max}.`,
+		);
+	}
+	return value;
 }
 
 function requireFeature(

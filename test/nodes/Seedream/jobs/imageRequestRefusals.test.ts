@@ -28,6 +28,9 @@ function refusal(extra: Partial<ImageRequestInput>) {
 describe('buildImageRequest refuses before anything is paid', () => {
 	it.each<[string, Partial<ImageRequestInput>, string, string]>([
 		['an empty custom model id', { model: '__custom', customModelId: ' ' }, 'The "Model ID" parameter is empty', 'Enter a full Seedream model id such as doubao-seedream-5-0-lite-260128, or pick a model from the list.'],
+		['a custom model with no id at all', { model: '__custom', customModelId: undefined }, 'The "Model ID" parameter is empty', 'Enter a full Seedream model id such as doubao-seedream-5-0-lite-260128, or pick a model from the list.'],
+		['no size at all', { size: undefined as never }, `The "Size" value "" is not valid for ${V4}`, 'Size "" is neither a preset (1K, 2K, 4K) nor WIDTHxHEIGHT such as 2048x2048.'],
+		['a word as size on a model without presets', { model: T2I, size: 'big' }, `The "Size" value "big" is not valid for ${T2I}`, 'Size "big" is neither a preset (none for this model) nor WIDTHxHEIGHT such as 2048x2048.'],
 		['a prompt object', { prompt: { text: 'x' } as never }, 'The "Prompt" parameter must be text, but the expression gave an object', 'Point the expression at the text field, e.g. {{ $json.prompt.text }}, or use {{ JSON.stringify(...) }} on purpose.'],
 		['a prompt list', { prompt: ['x'] as never }, 'The "Prompt" parameter must be text, but the expression gave a list', 'Point the expression at the text field, e.g. {{ $json.prompt.text }}, or use {{ JSON.stringify(...) }} on purpose.'],
 		['a blank prompt', { prompt: '  ' }, 'The "Prompt" parameter is empty', 'Describe the image to generate, e.g. "a red fox in fresh snow, golden hour".'],
@@ -80,6 +83,12 @@ describe('buildImageRequest refuses before anything is paid', () => {
 });
 
 describe('buildImageRequest builds the body of an accepted request', () => {
+	it('takes an option an expression left empty (null or "") as not set, on models with and without it', () => {
+		const empty = { seed: null, guidanceScale: '', outputFormat: null, watermark: null } as never;
+		expect(buildImageRequest(node, 0, input({ options: empty })).body).toEqual({ model: V4, size: '2K', prompt: 'A fox' });
+		expect(buildImageRequest(node, 0, input({ model: T2I, size: '1024x1024', options: empty })).body).toEqual({ model: T2I, size: '1024x1024', prompt: 'A fox' });
+	});
+
 	it('normalizes the size ("2048 × 2048", "2k") and keeps numbers and booleans as prompt text', () => {
 		expect(buildImageRequest(node, 0, input({ size: 'custom', customSize: ' 2048 × 2048 ' })).body.size).toBe('2048x2048');
 		expect(buildImageRequest(node, 0, input({ size: '2048*2048' })).body.size).toBe('2048x2048');

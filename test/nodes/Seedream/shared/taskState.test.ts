@@ -39,6 +39,14 @@ describe('task state is derived from the record (there is no status field)', () 
 		expect(deriveTaskState('t1', undefined).status).toBe('not_found');
 	});
 
+	it('not found: a record with neither an id nor a response', () => {
+		expect(deriveTaskState('t1', { request: { model: 'x' }, created_at: 1 })).toEqual({ taskId: 't1', status: 'not_found' });
+	});
+
+	it('the flat shape without a task id keeps the id that was asked for', () => {
+		expect(deriveTaskState('t1', { success: true, data: [{ image_url: 'https://x' }] })).toMatchObject({ taskId: 't1', status: 'succeeded' });
+	});
+
 	it('accepts the flat shape some docs show for retrieve', () => {
 		const state = deriveTaskState('t1', { success: true, task_id: 't1', data: [{ image_url: 'https://x' }] });
 		expect(state.status).toBe('succeeded');
