@@ -36,6 +36,8 @@ export default {
 			testPathIgnorePatterns: ignoredSuites,
 			setupFilesAfterEnv: ['<rootDir>/test/mutation/recordCoverage.cjs'],
 			testSequencer: '<rootDir>/test/mutation/testFiles.cjs',
+			// Starts no further test file once the mutant is killed (test/mutation/runner.cjs).
+			runner: '<rootDir>/test/mutation/runner.cjs',
 			// Stryker's environment wrapper resolves this from the sandbox folder; it does not expand <rootDir>.
 			testEnvironment: './test/mutation/environment.cjs',
 		},

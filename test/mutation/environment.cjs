@@ -1,16 +1,16 @@
 // Mutation runs only (stryker.config.mjs sets it as Jest's test environment; `npm test` never loads it).
 // 1. Jest's own bail is switched off by Stryker, so every covering test would still run after the first
-//    one that killed the mutant. This environment skips the rest of the mutant's tests, across test files
-//    (they run in one process, in band), once one has failed: the mutant is killed either way.
+//    one that killed the mutant. This environment skips the rest of the mutant's tests in the file once
+//    one has failed (the mutant is killed either way); runner.cjs then starts no further file.
 // 2. Stryker refuses to start when a test fails in its initial run. The tests below assert wall-clock
 //    behaviour (polling rounds within a time) that a busy machine breaks; they still run in `npm test`.
 const { TestEnvironment } = require('jest-environment-node');
 
+const { isKilled, markKilled } = require('./killState.cjs');
+
 const WALL_CLOCK_TESTS = [
 	'Submit and Poll Until Done polls all pending tasks in one retrieve_batch per round and emits binaries like sync, in input order',
 ];
-
-let killed;
 
 class StopAtFirstKill extends TestEnvironment {
 	async handleTestEvent(event) {
@@ -26,8 +26,8 @@ class StopAtFirstKill extends TestEnvironment {
 		}
 		const mutant = process.env.__STRYKER_ACTIVE_MUTANT__;
 		if (mutant === undefined) return;
-		if (event.name === 'test_fn_failure' || event.name === 'hook_failure') killed = mutant;
-		else if (event.name === 'test_start' && killed === mutant) event.test.mode = 'skip';
+		if (event.name === 'test_fn_failure' || event.name === 'hook_failure') markKilled(mutant);
+		else if (event.name === 'test_start' && isKilled(mutant)) event.test.mode = 'skip';
 	}
 }
 
