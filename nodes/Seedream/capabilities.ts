@@ -243,8 +243,6 @@ export interface ResolvedModel {
 	/** What the user asked for, when it differs from `id` (an alias). */
 	requested: string;
 	capabilities: ModelCapabilities;
-	/** False for an id not in the table: only generic checks apply. */
-	known: boolean;
 }
 
 export function findModel(id: string): ModelCapabilities | undefined {
@@ -264,11 +262,10 @@ export function resolveModel(value: string): ResolvedModel {
 			id: requested,
 			requested,
 			capabilities: { ...GENERIC_CAPABILITIES, id: requested },
-			known: false,
 		};
 	}
 	const id = model.alternateIds.includes(requested) ? requested : model.id;
-	return { id, requested, capabilities: model, known: true };
+	return { id, requested, capabilities: model };
 }
 
 export function supports(model: ModelCapabilities, feature: ModelFeature): boolean {

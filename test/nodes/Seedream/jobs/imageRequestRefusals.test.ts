@@ -5,6 +5,7 @@
  */
 import type { INode } from 'n8n-workflow';
 
+import { findModel } from '../../../../nodes/Seedream/capabilities';
 import { buildImageRequest, type ImageRequestInput } from '../../../../nodes/Seedream/jobs/imageRequest';
 
 const node: INode = { id: 'n1', name: 'Seedream', type: 'n8n-nodes-seedream.seedream', typeVersion: 1, position: [0, 0], parameters: {} };
@@ -96,6 +97,20 @@ describe('buildImageRequest builds the body of an accepted request', () => {
 		expect(buildImageRequest(node, 0, input({ model: T2I, size: '', customSize: '1024x1024' })).body.size).toBe('1024x1024');
 		expect(buildImageRequest(node, 0, input({ prompt: 42 as never })).body.prompt).toBe('42');
 		expect(buildImageRequest(node, 0, input({ prompt: false as never })).body.prompt).toBe('false');
+	});
+
+	it('accepts a WxH size at exactly the 1:16 and 16:1 aspect ratio limit (§4), and refuses one pixel beyond', () => {
+		expect(buildImageRequest(node, 0, input({ size: '1024x16384' })).body.size).toBe('1024x16384');
+		expect(buildImageRequest(node, 0, input({ size: '16384x1024' })).body.size).toBe('16384x1024');
+		expect(refusal({ size: '1023x16384' }).description).toBe('Size 1023x16384 has an aspect ratio beyond 1:16.');
+		expect(refusal({ size: '16384x1023' }).description).toBe('Size 16384x1023 has an aspect ratio beyond 1:16.');
+	});
+
+	it('finds a model by id, alias or older id with spaces around it, as an expression may give', () => {
+		expect(findModel('  doubao-seedream-4.0 \n')?.id).toBe(V4);
+		expect(findModel(` ${V4} `)?.id).toBe(V4);
+		expect(findModel(' doubao-seedream-5-0-260128 ')?.id).toBe('doubao-seedream-5-0-lite-260128');
+		expect(findModel('doubao-seedream-9-0')).toBeUndefined();
 	});
 
 	it('sends each option under its API name, and nothing for empty ones', () => {
