@@ -1,7 +1,7 @@
 // Mutation testing (`npm run test:mutation`, docs/mutation-testing.md): how strong the unit and
 // integration tests are on the code where a bug costs money (a paid task lost, a create request
 // sent twice) or loses data (an image not stored, a callback that resumes twice or never).
-// Runs outside CI; 2 workers at most (the machine and CI runners have 2 cores).
+// Runs outside CI.
 import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
@@ -11,6 +11,11 @@ if (!process.env.SEEDREAM_MUTATION_MAP) {
 	process.env.SEEDREAM_MUTATION_MAP = resolve('reports/mutation/test-files.jsonl');
 	mkdirSync(dirname(process.env.SEEDREAM_MUTATION_MAP), { recursive: true });
 	rmSync(process.env.SEEDREAM_MUTATION_MAP, { force: true });
+}
+// Time per mutant and test file (test/mutation/runner.cjs).
+if (!process.env.SEEDREAM_MUTATION_TIMING) {
+	process.env.SEEDREAM_MUTATION_TIMING = resolve('reports/mutation/timing.jsonl');
+	rmSync(process.env.SEEDREAM_MUTATION_TIMING, { force: true });
 }
 
 /** Jest's unit/integration set minus the suites that exercise none of these modules. */
@@ -59,7 +64,9 @@ export default {
 		'nodes/SeedreamTrigger/SeedreamTrigger.node.ts:28-37',
 		'nodes/SeedreamTrigger/SeedreamTrigger.node.ts:115-172',
 	],
-	concurrency: 2,
+	// Four Jest processes on 2 cores: much of a mutant run waits on the mock API and on retry and poll
+	// timers (a worker uses about half a core), so two would leave the cores idle.
+	concurrency: 4,
 	// The initial run is the whole selected set with coverage; on a busy machine it takes minutes.
 	dryRunTimeoutMinutes: 30,
 	timeoutMS: 10000,
