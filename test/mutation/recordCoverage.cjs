@@ -11,6 +11,9 @@ const context = globalThis[namespace];
 const initialRun = mapFile && context && process.env.__STRYKER_ACTIVE_MUTANT__ === undefined;
 
 if (initialRun) {
+	// Set before the test file is loaded: its duration includes loading n8n (testFiles.cjs runs the
+	// quickest files first).
+	const started = Date.now();
 	const names = new Set();
 	afterEach(() => {
 		names.add(expect.getState().currentTestName);
@@ -23,6 +26,7 @@ if (initialRun) {
 			file: expect.getState().testPath,
 			mutants: [...mutants],
 			staticMutants: Object.keys(coverage.static ?? {}),
+			ms: Date.now() - started,
 		};
 		appendFileSync(mapFile, `${JSON.stringify(record)}\n`);
 	});

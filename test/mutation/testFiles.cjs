@@ -19,7 +19,7 @@ const STATIC_SUITES = [
 	'/test/reliability/badInput.test.ts',
 ];
 
-let loaded = { mtimeMs: -1, files: new Map(), staticMutants: new Set() };
+let loaded = { mtimeMs: -1, files: new Map(), staticMutants: new Set(), durations: new Map() };
 
 function coverageMap() {
 	const mapFile = process.env.SEEDREAM_MUTATION_MAP;
@@ -28,18 +28,24 @@ function coverageMap() {
 	if (mtimeMs !== loaded.mtimeMs) {
 		const files = new Map();
 		const staticMutants = new Set();
+		const durations = new Map();
 		for (const line of readFileSync(mapFile, 'utf8').split('\n')) {
 			if (!line.trim()) continue;
 			const record = JSON.parse(line);
+			durations.set(relativePath(record.file), record.ms);
 			for (const id of record.staticMutants) staticMutants.add(id);
 			for (const id of record.mutants) {
 				if (!files.has(id)) files.set(id, new Set());
-				files.get(id).add(record.file.replace(/^.*?\/test\//, '/test/'));
+				files.get(id).add(relativePath(record.file));
 			}
 		}
-		loaded = { mtimeMs, files, staticMutants };
+		loaded = { mtimeMs, files, staticMutants, durations };
 	}
 	return loaded;
+}
+
+function relativePath(path) {
+	return path.replace(/^.*?\/test\//, '/test/');
 }
 
 class MutantTestFiles extends Sequencer {
@@ -47,10 +53,11 @@ class MutantTestFiles extends Sequencer {
 		const mutant = process.env.__STRYKER_ACTIVE_MUTANT__;
 		const map = mutant === undefined ? undefined : coverageMap();
 		if (!map) return super.sort(tests);
-		// Smallest files first: unit suites before the integration suites, so a kill comes early
-		// (environment.cjs then skips the mutant's remaining tests).
-		const sorted = [...tests].sort((a, b) => statSync(a.path).size - statSync(b.path).size);
-		const relative = (test) => test.path.replace(/^.*?\/test\//, '/test/');
+		// Quickest files of the initial run first (the unit suites, before the ones that load n8n-core
+		// and wait on the mock API), so a kill comes early: runner.cjs then starts no further file.
+		const relative = (test) => relativePath(test.path);
+		const duration = (test) => map.durations.get(relative(test)) ?? Number.MAX_SAFE_INTEGER;
+		const sorted = [...tests].sort((a, b) => duration(a) - duration(b));
 		const files = map.files.get(mutant) ?? new Set();
 		const isStatic = map.staticMutants.has(mutant);
 		if (!isStatic && files.size === 0) return sorted;
