@@ -69,7 +69,11 @@ export default {
 	concurrency: 4,
 	// The initial run is the whole selected set with coverage; on a busy machine it takes minutes.
 	dryRunTimeoutMinutes: 30,
-	timeoutMS: 10000,
+	// Stryker's time limit for a mutant counts only the covering tests' time, not loading each test
+	// file (n8n-core, several seconds on a busy machine): with a small margin, a mutant that survives
+	// 20 files was reported as "timed out", i.e. killed. A mutant that hangs a test is failed by Jest's
+	// 30-second test timeout first, so the generous margin costs little.
+	timeoutMS: 120000,
 	// Only what the sandbox needs; the rest (builds, caches, the real-n8n suites) stays out of it.
 	ignorePatterns: [
 		'dist',
