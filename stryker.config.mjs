@@ -43,7 +43,7 @@ export default {
 			testSequencer: '<rootDir>/test/mutation/testFiles.cjs',
 			// Starts no further test file once the mutant is killed (test/mutation/runner.cjs).
 			runner: '<rootDir>/test/mutation/runner.cjs',
-			// Stryker's environment wrapper resolves this from the sandbox folder; it does not expand <rootDir>.
+			// Stryker's environment wrapper resolves this from the project folder; it does not expand <rootDir>.
 			testEnvironment: './test/mutation/environment.cjs',
 		},
 		// Jest's related-test search sees only test/ (its roots) and would miss most suites.

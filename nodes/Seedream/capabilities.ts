@@ -292,10 +292,11 @@ export function modelIdsWhere(predicate: (model: ModelCapabilities) => boolean):
 
 const SIZE_PRESETS: readonly SizePreset[] = ['1K', '1.5K', '2K', '3K', '4K'];
 
-export const SIZE_PATTERN = /^([1-9][0-9]{1,4})x([1-9][0-9]{1,4})$/;
+const SIZE_PATTERN = /^([1-9][0-9]{1,4})x([1-9][0-9]{1,4})$/;
 
-export function parseExplicitSize(size: string): { width: number; height: number } | undefined {
-	const match = SIZE_PATTERN.exec(size.trim());
+/** `size` arrives trimmed and with a lower-case x (jobs/imageRequest.ts normalizes it). */
+function parseExplicitSize(size: string): { width: number; height: number } | undefined {
+	const match = SIZE_PATTERN.exec(size);
 	if (!match) return undefined;
 	return { width: Number(match[1]), height: Number(match[2]) };
 }
