@@ -17,8 +17,13 @@ describe('the API error envelope', () => {
 		expect(readErrorEnvelope({ error: { code: 7, message: false } })).toEqual({ code: undefined, message: undefined, traceId: undefined });
 		expect(readErrorEnvelope({ error: 'Bad thing', trace_id: 5 })).toEqual({ message: 'Bad thing', traceId: undefined });
 		expect(readErrorEnvelope({ trace_id: 't2' })).toEqual({ traceId: 't2' });
-		expect(readErrorEnvelope('error')).toEqual({});
-		expect(readErrorEnvelope(null)).toEqual({});
+		expect(readErrorEnvelope('error')).toStrictEqual({});
+		expect(readErrorEnvelope(null)).toStrictEqual({});
+	});
+
+	it('an error that is neither an object nor a string (null, a number) gives no code or message, but keeps the trace id', () => {
+		expect(readErrorEnvelope({ error: null, trace_id: 't3' })).toStrictEqual({ traceId: 't3' });
+		expect(readErrorEnvelope({ error: 7, trace_id: 't4' })).toStrictEqual({ traceId: 't4' });
 	});
 });
 
@@ -44,6 +49,16 @@ describe('buildApiError', () => {
 	});
 
 	it.each([
+		['no code', undefined],
+		['a code the node does not know', 'policy_blocked'],
+	])('a 403 with %s and no telling words names both usual causes and the console page', (_name, code) => {
+		const error = buildApiError(node, { status: 403, code, message: 'Request refused.', kind: 'query' });
+		expect(error.description).toBe(
+			'Ace Data Cloud refused the request (HTTP 403) without saying why. The usual causes: the balance is too low for this request, or the key is not allowed to use the Seedream Images API (keys can be limited to some APIs, and can expire or reach a usage limit). Check both at https://platform.acedata.cloud.',
+		);
+	});
+
+	it.each([
 		['no_token', /No token reached the API/],
 		['token_mismatched', /not valid for the Seedream API/],
 		['disabled', /disabled this application/],
@@ -58,15 +73,29 @@ describe('buildApiError', () => {
 		expect(error.description).toMatch(fix);
 	});
 
-	it('a 401 or 403 is explained by the words of its message when the code says nothing', () => {
-		const explain = (status: number, message: string) => String(buildApiError(node, { status, message, kind: 'query' }).description);
-		expect(explain(403, 'Please top up')).toMatch(/balance is too low/);
-		expect(explain(403, 'recharge first')).toMatch(/balance is too low/);
-		expect(explain(401, 'key expire soon')).toMatch(/key has expired/);
-		expect(explain(403, 'quota exceeded')).toMatch(/usage limit/);
-		expect(explain(403, 'API not permitted for key')).toMatch(/not allowed to use the Seedream Images API/);
-		expect(explain(403, 'out of scope')).toMatch(/not allowed to use the Seedream Images API/);
-		expect(explain(403, 'see allowed APIs')).toMatch(/not allowed to use the Seedream Images API/);
+	const explain = (status: number, message: string) => String(buildApiError(node, { status, message, kind: 'query' }).description);
+
+	it.each([
+		[403, 'Please top up', /^The Ace Data Cloud balance is too low/],
+		[403, 'Please topup', /^The Ace Data Cloud balance is too low/],
+		[403, 'recharge first', /^The Ace Data Cloud balance is too low/],
+		[403, 'Insufficient funds', /^The Ace Data Cloud balance is too low/],
+		[401, 'key expire soon', /^The key has expired/],
+		[403, 'quota exceeded', /^The key has reached its usage limit/],
+		[403, 'usage limit reached', /^The key has reached its usage limit/],
+		[403, 'API not permitted for key', /^This key is probably not allowed to use the Seedream Images API/],
+		[403, 'no permission', /^This key is probably not allowed to use the Seedream Images API/],
+		[403, 'out of scope', /^This key is probably not allowed to use the Seedream Images API/],
+		[403, 'see allowed APIs', /^This key is probably not allowed to use the Seedream Images API/],
+		[403, 'not in the allowed API list', /^This key is probably not allowed to use the Seedream Images API/],
+		[401, 'not allowed for this key', /^This key is probably not allowed to use the Seedream Images API/],
+	])('HTTP %s without a code, message "%s": explained by its words alone', (status, message, hint) => {
+		const description = explain(status, message);
+		expect(description).toMatch(hint);
+		expect(description).not.toMatch(/without saying why/);
+	});
+
+	it('only a 401 or 403 is explained by its words; a 401 with no telling words keeps the invalid-token fix', () => {
 		// Not a 401/403: a message about the balance on a 400 is the API's words only.
 		expect(explain(400, 'Insufficient balance')).not.toMatch(/balance is too low/);
 		// A 401 with no words the node knows falls back to the invalid-token fix, not the 403 text.
@@ -120,9 +149,16 @@ describe('buildApiError', () => {
 		expect(String(bare.description)).not.toMatch(/Task id|Trace id|may be billed/);
 	});
 
-	it('the "may have started" hint names the trace id when there is one', () => {
-		expect(mayHaveStartedJobHint('tr-1')).toContain('Trace id: tr-1. ');
-		expect(mayHaveStartedJobHint()).not.toContain('Trace id');
-		expect(mayHaveStartedJobHint()).toMatch(/not sent again, to avoid paying twice/);
+	it('the description is its hints, one space apart, with no gap for a status without a fix', () => {
+		const error = buildApiError(node, { status: 400, kind: 'query', taskId: 'task-1', traceId: 'trace-1' });
+		expect(error.description).toBe('Task id: task-1. Trace id: trace-1.');
+	});
+
+	it('the "may have started" hint names the trace id when there is one, and how to find the job', () => {
+		const paidTwice = 'The job may still have been created and may be billed. It was not sent again, to avoid paying twice. ';
+		const lookUp =
+			'Look it up in the Ace Data Cloud console by trace id or time before running again; with its task id, Resource "Task" → "Get" or "Wait for Completion" fetches the images.';
+		expect(mayHaveStartedJobHint('tr-1')).toBe(`${paidTwice}Trace id: tr-1. ${lookUp}`);
+		expect(mayHaveStartedJobHint()).toBe(`${paidTwice}${lookUp}`);
 	});
 });
