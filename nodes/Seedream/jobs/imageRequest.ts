@@ -63,16 +63,19 @@ export function resolveSelectedModel(
 	itemIndex: number,
 	input: Pick<ImageRequestInput, 'model' | 'customModelId'>,
 ): ResolvedModel {
-	const raw = input.model === CUSTOM_MODEL ? (input.customModelId ?? '') : input.model;
-	if (typeof raw !== 'string' || raw.trim() === '') {
+	const raw: unknown = input.model === CUSTOM_MODEL ? (input.customModelId ?? '') : input.model;
+	const text = typeof raw === 'string' ? raw.trim() : '';
+	if (text === '') {
 		throw invalid(
 			node,
 			itemIndex,
-			'The "Model ID" parameter is empty',
+			raw === undefined || raw === null || typeof raw === 'string'
+				? 'The "Model ID" parameter is empty'
+				: `The "Model ID" parameter must be text, but the expression gave ${JSON.stringify(raw)}`,
 			'Enter a full Seedream model id such as doubao-seedream-5-0-lite-260128, or pick a model from the list.',
 		);
 	}
-	return resolveModel(raw);
+	return resolveModel(text);
 }
 
 /**

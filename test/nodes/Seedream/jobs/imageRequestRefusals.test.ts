@@ -29,7 +29,12 @@ function refusal(extra: Partial<ImageRequestInput>) {
 describe('buildImageRequest refuses before anything is paid', () => {
 	it.each<[string, Partial<ImageRequestInput>, string, string]>([
 		['an empty custom model id', { model: '__custom', customModelId: ' ' }, 'The "Model ID" parameter is empty', 'Enter a full Seedream model id such as doubao-seedream-5-0-lite-260128, or pick a model from the list.'],
+		['no model at all', { model: undefined as never }, 'The "Model ID" parameter is empty', 'Enter a full Seedream model id such as doubao-seedream-5-0-lite-260128, or pick a model from the list.'],
+		['a model that an expression left null', { model: null as never }, 'The "Model ID" parameter is empty', 'Enter a full Seedream model id such as doubao-seedream-5-0-lite-260128, or pick a model from the list.'],
 		['a custom model with no id at all', { model: '__custom', customModelId: undefined }, 'The "Model ID" parameter is empty', 'Enter a full Seedream model id such as doubao-seedream-5-0-lite-260128, or pick a model from the list.'],
+		['a model id that is a number, from an expression', { model: 42 as never }, 'The "Model ID" parameter must be text, but the expression gave 42', 'Enter a full Seedream model id such as doubao-seedream-5-0-lite-260128, or pick a model from the list.'],
+		['words before a WxH size', { size: 'about 2048 × 2048' }, `The "Size" value "about 2048 × 2048" is not valid for ${V4}`, 'Size "about 2048 × 2048" is neither a preset (1K, 2K, 4K) nor WIDTHxHEIGHT such as 2048x2048.'],
+		['words after a WxH size', { size: '2048 × 2048 px' }, `The "Size" value "2048 × 2048 px" is not valid for ${V4}`, 'Size "2048 × 2048 px" is neither a preset (1K, 2K, 4K) nor WIDTHxHEIGHT such as 2048x2048.'],
 		['no size at all', { size: undefined as never }, `The "Size" value "" is not valid for ${V4}`, 'Size "" is neither a preset (1K, 2K, 4K) nor WIDTHxHEIGHT such as 2048x2048.'],
 		['a word as size on a model without presets', { model: T2I, size: 'big' }, `The "Size" value "big" is not valid for ${T2I}`, 'Size "big" is neither a preset (none for this model) nor WIDTHxHEIGHT such as 2048x2048.'],
 		['a prompt object', { prompt: { text: 'x' } as never }, 'The "Prompt" parameter must be text, but the expression gave an object', 'Point the expression at the text field, e.g. {{ $json.prompt.text }}, or use {{ JSON.stringify(...) }} on purpose.'],
