@@ -55,6 +55,16 @@ function coverageMap() {
 	return loaded;
 }
 
+const inN8n = new Map();
+
+/** 1 for a suite that runs the node through n8n-core (the test helpers that start it), else 0. */
+function runsInN8n(path) {
+	if (!inN8n.has(path)) {
+		inN8n.set(path, /helpers\/(seedream|n8n|callback)['"]/.test(readFileSync(path, 'utf8')) ? 1 : 0);
+	}
+	return inN8n.get(path);
+}
+
 function relativePath(path) {
 	return path.replace(/^.*?\/test\//, '/test/');
 }
@@ -64,11 +74,14 @@ class MutantTestFiles extends Sequencer {
 		const mutant = process.env.__STRYKER_ACTIVE_MUTANT__;
 		const map = mutant === undefined ? undefined : coverageMap();
 		if (!map) return super.sort(tests);
-		// Quickest files of the initial run first (the unit suites, before the ones that load n8n-core
-		// and wait on the mock API), so a kill comes early: runner.cjs then starts no further file.
+		// Unit suites before the ones that run the node in n8n-core against the mock API, each group
+		// quickest first (durations of the initial run, which a busy machine blurs, hence the groups),
+		// so a kill comes early: runner.cjs then starts no further file.
 		const relative = (test) => relativePath(test.path);
 		const duration = (test) => map.durations.get(relative(test)) ?? Number.MAX_SAFE_INTEGER;
-		const sorted = [...tests].sort((a, b) => duration(a) - duration(b));
+		const sorted = [...tests].sort(
+			(a, b) => runsInN8n(a.path) - runsInN8n(b.path) || duration(a) - duration(b),
+		);
 		const files = map.files.get(mutant) ?? new Set();
 		const isStatic = map.staticMutants.has(mutant);
 		if (!isStatic && files.size === 0) return sorted;
