@@ -60,7 +60,10 @@ const inN8n = new Map();
 /** 1 for a suite that runs the node through n8n-core (the test helpers that start it), else 0. */
 function runsInN8n(path) {
 	if (!inN8n.has(path)) {
-		inN8n.set(path, /helpers\/(seedream|n8n|callback)['"]/.test(readFileSync(path, 'utf8')) ? 1 : 0);
+		inN8n.set(
+			path,
+			/helpers\/(seedream|n8n|callback)['"]/.test(readFileSync(path, 'utf8')) ? 1 : 0,
+		);
 	}
 	return inN8n.get(path);
 }
