@@ -93,7 +93,6 @@ interface Ticket {
 
 interface Waiter {
 	resolve: (permit: Permit) => void;
-	reject: (error: Error) => void;
 }
 
 export class AdaptiveLimiter {
@@ -152,17 +151,18 @@ export class AdaptiveLimiter {
 	async acquire(signal?: AbortSignal): Promise<Permit> {
 		if (signal?.aborted) throw new Error('aborted');
 		return await new Promise<Permit>((resolve, reject) => {
-			const waiter: Waiter = { resolve, reject };
 			const onAbort = () => {
 				const index = this.queue.indexOf(waiter);
 				if (index >= 0) this.queue.splice(index, 1);
 				reject(new Error('aborted'));
 			};
-			signal?.addEventListener('abort', onAbort, { once: true });
-			waiter.resolve = (permit) => {
-				signal?.removeEventListener('abort', onAbort);
-				resolve(permit);
+			const waiter: Waiter = {
+				resolve: (permit) => {
+					signal?.removeEventListener('abort', onAbort);
+					resolve(permit);
+				},
 			};
+			signal?.addEventListener('abort', onAbort, { once: true });
 			this.queue.push(waiter);
 			this.pump();
 		});

@@ -1,9 +1,12 @@
+import { getEventListeners } from 'node:events';
+
 import {
 	AdaptiveLimiter,
 	AUTO_CONCURRENCY,
 	AUTO_INITIAL,
 	AUTO_MAX,
 	parseConcurrency,
+	type PermitOutcome,
 } from '../../../../nodes/Seedream/transport/adaptiveConcurrency';
 
 /**
@@ -66,7 +69,11 @@ async function runAll(work: Array<Promise<void>>, stepMs = 5, maxMs = 600_000) {
 	await all;
 }
 
-beforeEach(() => jest.useFakeTimers());
+let clockStart = 0;
+beforeEach(() => {
+	jest.useFakeTimers();
+	clockStart = Date.now();
+});
 afterEach(() => jest.useRealTimers());
 
 describe('AdaptiveLimiter', () => {
@@ -80,7 +87,12 @@ describe('AdaptiveLimiter', () => {
 		expect(limiter.active).toBe(AUTO_MAX);
 		await runAll(work);
 		expect(api.refused).toBe(0);
-		expect(limiter.stats).toMatchObject({ rateLimited: 0, cuts: 0, peak: AUTO_MAX });
+		expect(limiter.stats).toMatchObject({
+			rateLimited: 0,
+			cuts: 0,
+			peak: AUTO_MAX,
+			highest: AUTO_MAX,
+		});
 	});
 
 	it('backs off to what the API accepts on 429, then grows again when the API takes more', async () => {
@@ -105,20 +117,96 @@ describe('AdaptiveLimiter', () => {
 		expect(api.accepted).toBe(200);
 	});
 
-	it('holds every new request for Retry-After, not only the refused one', async () => {
-		const limiter = new AdaptiveLimiter({ initial: 2, max: 4 });
+	it.each<[string, (() => number) | undefined]>([
+		['the system clock', undefined],
+		['a clock of its own that starts at 10 s', () => Date.now() - clockStart + 10_000],
+	])(
+		'holds every new request for Retry-After, not only the refused one (%s)',
+		async (_clock, now) => {
+			const limiter = new AdaptiveLimiter({ initial: 2, max: 4, now });
+			const first = await limiter.acquire();
+			first.finish({ kind: 'rateLimited', retryAfterMs: 3000 });
+			let granted = false;
+			const next = limiter.acquire().then((permit) => {
+				granted = true;
+				return permit;
+			});
+			await jest.advanceTimersByTimeAsync(2900);
+			expect(granted).toBe(false);
+			await jest.advanceTimersByTimeAsync(200);
+			expect(granted).toBe(true);
+			(await next).finish({ kind: 'ok' });
+		},
+	);
+
+	it.each([
+		[60_000, true],
+		[60_001, false],
+	])(
+		'holds for a Retry-After of %i ms: %s (longer than the transport waits holds nothing)',
+		async (retryAfterMs, held) => {
+			const limiter = new AdaptiveLimiter({ initial: 2, max: 4 });
+			(await limiter.acquire()).finish({ kind: 'rateLimited', retryAfterMs });
+			let granted = false;
+			const next = limiter.acquire().then((permit) => {
+				granted = true;
+				return permit;
+			});
+			await jest.advanceTimersByTimeAsync(0);
+			expect(granted).toBe(!held);
+			await jest.advanceTimersByTimeAsync(retryAfterMs);
+			(await next).finish({ kind: 'ok' });
+		},
+	);
+
+	it('grows on an answer that came back accepted, before its admission window ends', async () => {
+		const limiter = new AdaptiveLimiter({ initial: 1, max: 4 });
 		const first = await limiter.acquire();
-		first.finish({ kind: 'rateLimited', retryAfterMs: 3000 });
-		let granted = false;
-		const next = limiter.acquire().then((permit) => {
-			granted = true;
+		const grantedAt: Record<string, number> = {};
+		const waiting = ['second', 'third'].map(async (name) => {
+			const permit = await limiter.acquire();
+			grantedAt[name] = Date.now() - clockStart;
 			return permit;
 		});
-		await jest.advanceTimersByTimeAsync(2900);
-		expect(granted).toBe(false);
-		await jest.advanceTimersByTimeAsync(200);
-		expect(granted).toBe(true);
-		(await next).finish({ kind: 'ok' });
+		await jest.advanceTimersByTimeAsync(10);
+		first.finish({ kind: 'ok' });
+		await jest.advanceTimersByTimeAsync(0);
+		expect(grantedAt).toEqual({ second: 10, third: 10 });
+		expect(limiter.limit).toBe(2);
+		for (const permit of await Promise.all(waiting)) permit.finish({ kind: 'ok' });
+	});
+
+	it('cuts once per burst: the first refusal sets the level, later ones of the burst only lower it', async () => {
+		const limiter = new AdaptiveLimiter({ initial: 4, max: 4 });
+		const permits = await Promise.all([limiter.acquire(), limiter.acquire(), limiter.acquire()]);
+		permits[0].finish({ kind: 'rateLimited' });
+		// Two others were running when it was refused.
+		expect(limiter.limit).toBe(2);
+		permits[1].finish({ kind: 'rateLimited' });
+		expect(limiter.limit).toBe(1);
+		expect(limiter.stats).toMatchObject({ rateLimited: 2, cuts: 1 });
+		permits[2].finish({ kind: 'ok' });
+	});
+
+	it('counts as accepted only the requests sent no later than the refused one', async () => {
+		const limiter = new AdaptiveLimiter({ initial: 4, max: 4 });
+		const first = await limiter.acquire();
+		await jest.advanceTimersByTimeAsync(10);
+		const later = await Promise.all([limiter.acquire(), limiter.acquire()]);
+		first.finish({ kind: 'rateLimited' });
+		expect(limiter.limit).toBe(1);
+		for (const permit of later) permit.finish({ kind: 'ok' });
+	});
+
+	it('counts a permit finished twice once', async () => {
+		const limiter = new AdaptiveLimiter({ initial: 4, max: 4 });
+		const permits = await Promise.all([limiter.acquire(), limiter.acquire()]);
+		permits[0].finish({ kind: 'rateLimited' });
+		permits[0].finish({ kind: 'rateLimited' });
+		expect(limiter.stats).toMatchObject({ rateLimited: 1, cuts: 1 });
+		expect(limiter.limit).toBe(1);
+		expect(limiter.active).toBe(1);
+		permits[1].finish({ kind: 'ok' });
 	});
 
 	it('never exceeds a fixed maximum, and returns to it after a 429', async () => {
@@ -141,12 +229,74 @@ describe('AdaptiveLimiter', () => {
 		await expect(waiting).rejects.toThrow('aborted');
 		held.finish({ kind: 'ok' });
 		expect(limiter.active).toBe(0);
+		// Stopped before it asked: refused at once, no slot taken.
+		await expect(limiter.acquire(controller.signal)).rejects.toThrow('aborted');
+		expect(limiter.active).toBe(0);
+	});
+
+	it('leaves no abort listener on the execution signal once a request got its slot', async () => {
+		const limiter = new AdaptiveLimiter({ initial: 1, max: 1 });
+		const controller = new AbortController();
+		for (let request = 0; request < 20; request++) {
+			(await limiter.acquire(controller.signal)).finish({ kind: 'ok' });
+		}
+		expect(getEventListeners(controller.signal, 'abort')).toHaveLength(0);
+	});
+
+	it('counts a request as accepted one admission window (50 ms) after the newest request went out', async () => {
+		const limiter = new AdaptiveLimiter({
+			initial: 1,
+			max: 4,
+			now: () => Date.now() - clockStart + 10_000,
+		});
+		const first = await limiter.acquire();
+		const grantedAt: Record<string, number> = {};
+		const waiting = ['second', 'third'].map(async (name) => {
+			const permit = await limiter.acquire();
+			grantedAt[name] = Date.now() - clockStart;
+			return permit;
+		});
+		await jest.advanceTimersByTimeAsync(30);
+		// The first fails (says nothing about capacity): the second takes its slot at 30 ms.
+		first.finish({ kind: 'failed' });
+		await jest.advanceTimersByTimeAsync(49);
+		expect(grantedAt).toEqual({ second: 30 });
+		expect(limiter.limit).toBe(1);
+		// 50 ms after the second went out it counts as accepted: one more slot, the third goes.
+		await jest.advanceTimersByTimeAsync(1);
+		expect(grantedAt).toEqual({ second: 30, third: 80 });
+		expect(limiter.limit).toBe(2);
+		for (const permit of await Promise.all(waiting)) permit.finish({ kind: 'ok' });
+	});
+
+	it('counts requests as accepted after twice the fastest answer: 50 ms before any, then 25 ms to 1 s', async () => {
+		let now = 0;
+		const limiter = new AdaptiveLimiter({ initial: 1, max: 4, now: () => now });
+		const answer = async (ms: number, outcome: PermitOutcome) => {
+			const permit = await limiter.acquire();
+			now += ms;
+			permit.finish(outcome);
+		};
+		expect(limiter.admitMs).toBe(50);
+		// A failure says nothing about how fast the API answers.
+		await answer(5, { kind: 'failed' });
+		expect(limiter.admitMs).toBe(50);
+		await answer(700, { kind: 'ok' });
+		expect(limiter.admitMs).toBe(1000);
+		await answer(20, { kind: 'ok' });
+		expect(limiter.admitMs).toBe(40);
+		await answer(30, { kind: 'ok' });
+		expect(limiter.admitMs).toBe(40);
+		// A refusal is an answer too.
+		await answer(5, { kind: 'rateLimited' });
+		expect(limiter.admitMs).toBe(25);
 	});
 });
 
 describe('parseConcurrency (the Concurrency option, also from expressions)', () => {
 	it.each([
 		[undefined, AUTO_CONCURRENCY],
+		[null, AUTO_CONCURRENCY],
 		[0, AUTO_CONCURRENCY],
 		['', AUTO_CONCURRENCY],
 		['auto', AUTO_CONCURRENCY],
@@ -158,7 +308,18 @@ describe('parseConcurrency (the Concurrency option, also from expressions)', () 
 		expect(parseConcurrency(raw)).toEqual(expected);
 	});
 
-	it.each([[-1], [2.5], [101], ['many'], [Number.NaN], [true]])('%j is refused', (raw) => {
+	it.each([
+		[-1],
+		[2.5],
+		[101],
+		['many'],
+		[Number.NaN],
+		[true],
+		['12.0'],
+		['+5'],
+		['1e2'],
+		['5 items'],
+	])('%j is refused', (raw) => {
 		expect(parseConcurrency(raw)).toBeUndefined();
 	});
 });

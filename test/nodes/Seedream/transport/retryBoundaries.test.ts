@@ -76,6 +76,10 @@ describe('retry edges: finding the network code', () => {
 		expect(networkErrorCode({ code: 'xECONNRESET' })).toBeUndefined();
 		expect(networkErrorCode({ code: 'ECONNRESET!' })).toBeUndefined();
 		expect(networkErrorCode({ code: 42 })).toBeUndefined();
+		expect(networkErrorCode({ code: ['ECONNRESET'] })).toBeUndefined();
+		expect(networkErrorCode({ code: 'XUND_ERR_SOCKET' })).toBeUndefined();
+		// Only objects are searched: a function carrying a code is no error.
+		expect(networkErrorCode(Object.assign(() => undefined, { code: 'ECONNREFUSED' }))).toBeUndefined();
 		let deep: Record<string, unknown> = { code: 'ECONNREFUSED' };
 		for (let level = 0; level < 4; level++) deep = { cause: deep };
 		expect(networkErrorCode(deep)).toBe('ECONNREFUSED');
@@ -85,6 +89,7 @@ describe('retry edges: finding the network code', () => {
 	it('reads the code from the message when no cause carries one', () => {
 		expect(networkErrorCode(new Error('Socket Hang Up'))).toBe('ECONNRESET');
 		expect(networkErrorCode(new Error('request timed out'))).toBe('ETIMEDOUT');
+		expect(networkErrorCode(new Error('Connect Time Out'))).toBe('ETIMEDOUT');
 		expect(networkErrorCode(new Error('timeout of 30000ms exceeded'))).toBe('ETIMEDOUT');
 		expect(networkErrorCode(new Error('connect EAI_AGAIN api.acedata.cloud'))).toBe('EAI_AGAIN');
 		expect(networkErrorCode(new Error('write EPROTO'))).toBe('EPROTO');
@@ -131,6 +136,16 @@ describe('retry edges: a stopped execution', () => {
 		const error = await pause(context, 5000, 3).catch((caught: unknown) => caught);
 		expect(error).toMatchObject({ message: 'The execution was stopped', context: { itemIndex: 3 } });
 		expect(Date.now() - started).toBeLessThan(2000);
+	});
+
+	it('returns from a wait of 0 ms without waiting for a timer', async () => {
+		jest.useFakeTimers();
+		try {
+			// No timer is advanced: a wait that needed one would never end.
+			await expect(pause(contextWith(new AbortController().signal), 0)).resolves.toBeUndefined();
+		} finally {
+			jest.useRealTimers();
+		}
 	});
 
 	it('waits the whole time when nothing stops it, and not at all for 0', async () => {
