@@ -7,6 +7,8 @@ import { useMockApi } from '../../helpers/seedream';
 const api = useMockApi();
 const SECRET = 'a-long-random-secret-0123456789';
 
+afterEach(() => jest.restoreAllMocks());
+
 function trigger(options: Record<string, unknown> = {}) {
 	return createHarness({
 		nodeType: new SeedreamTrigger(),
@@ -42,7 +44,7 @@ describe('Seedream Trigger', () => {
 	it('answers 401 to a missing or wrong secret without reading the body or starting the workflow', async () => {
 		const { body } = await finishedTaskCallback(api.mock);
 		const node = trigger();
-		for (const query of [{}, { secret: 'wrong' }, { secret: `${SECRET}x` }, { secret: [SECRET, SECRET] }]) {
+		for (const query of [{}, { secret: 'wrong' }, { secret: `${SECRET}x` }, { secret: `${SECRET.slice(0, -1)}x` }, { secret: [SECRET, SECRET] }]) {
 			const answer = await node.call({ body, query });
 			expect(answer.status).toBe(401);
 			expect(answer.result).toEqual({ noWebhookResponse: true });
@@ -105,12 +107,25 @@ describe('Seedream Trigger', () => {
 	it('answers 503 without starting the workflow when the task cannot be read, and accepts the retry', async () => {
 		const { body } = await finishedTaskCallback(api.mock);
 		const node = trigger();
-		api.mock.injectFault({ route: 'task', kind: 'status', status: 401 });
+		api.mock.injectFault({ route: 'task', kind: 'status', status: 401, code: 'invalid_token', message: 'The token is not valid' });
 		const failed = await node.call({ body, query: { secret: SECRET } });
-		expect(failed.status).toBe(503);
+		expect([failed.status, failed.responseBody]).toEqual([503, { error: 'Could not read the task: Seedream API: The token is not valid [invalid_token]' }]);
 		expect(failed.result!.workflowData).toBeUndefined();
 		const retried = await node.call({ body, query: { secret: SECRET } });
 		expect(retried.result!.workflowData![0]).toHaveLength(1);
+	});
+
+	it('looks the task up again when the callback overtakes the update of its record, and runs once the record shows it finished', async () => {
+		const { taskId, body } = await finishedTaskCallback(api.mock);
+		// The first lookup still finds the record as it was before the task finished.
+		api.mock.injectFault({ route: 'task', kind: 'malformed-json', body: JSON.stringify({ id: taskId, response: { data: [] } }) });
+		// Each clock reading is a second later, so the look again a second later takes no time.
+		let now = Date.now();
+		jest.spyOn(Date, 'now').mockImplementation(() => (now += 1000));
+		const answer = await trigger().call({ body, query: { secret: SECRET } });
+		expect(answer.status).toBeUndefined();
+		expect(answer.result!.webhookResponse).toEqual({ received: true, task_id: taskId });
+		expect(answer.result!.workflowData![0].map((item) => [item.json.task_id, item.json.status])).toEqual([[taskId, 'succeeded']]);
 	});
 
 	it('emits a failed task as one item flagged with its error', async () => {

@@ -46,6 +46,7 @@ describe('callback helpers', () => {
 	it('compares secrets exactly and never accepts an empty configured secret', () => {
 		expect(secretsMatch('s3cret', 's3cret')).toBe(true);
 		expect(secretsMatch('s3cret ', 's3cret')).toBe(false);
+		expect(secretsMatch('s3creT', 's3cret')).toBe(false); // same length, one letter differs
 		expect(secretsMatch(['s3cret'], 's3cret')).toBe(false);
 		expect(secretsMatch('', '')).toBe(false);
 	});

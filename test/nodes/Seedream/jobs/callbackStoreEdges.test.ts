@@ -12,6 +12,7 @@ import {
 	executionCustomData,
 	executionResumeUrl,
 	isLocalUrl,
+	pausedTasks,
 	readStoredTaskIds,
 	TASK_IDS_KEY,
 } from '../../../../nodes/Seedream/jobs/callbackStore';
@@ -36,6 +37,35 @@ describe('custom data of a paused node', () => {
 		expect(chunkTaskIds(exact)).toEqual([exact.join(',')]);
 		expect(chunkTaskIds([undefined, '', 'a'])).toEqual(['-,-,a']);
 		expect(chunkTaskIds([])).toEqual(['']);
+	});
+
+	it('counts every comma of a chunk: many short ids fill it to 472 characters (43 ids), not past 480', () => {
+		const ids = Array.from({ length: 60 }, (_, index) => `task-${String(index).padStart(5, '0')}`); // 10 characters each
+		const chunks = chunkTaskIds(ids);
+		expect(chunks.map((chunk) => [chunk.length, chunk.split(',').length])).toEqual([
+			[472, 43],
+			[186, 17],
+		]);
+		expect(readStoredTaskIds(store({ [chunkKey(0)]: chunks[0], [chunkKey(1)]: chunks[1] }) as never)).toEqual(ids);
+	});
+
+	it('puts an id longer than a chunk into its own chunk, with no empty chunk before it (that would read back as no ids)', () => {
+		const long = 'x'.repeat(500);
+		expect(chunkTaskIds([long])).toEqual([long]);
+		expect(chunkTaskIds([long, 'a'])).toEqual([long, 'a']);
+	});
+
+	it('lists the submitted tasks of the paused node with their item positions, and how many items it had', () => {
+		const context = (all: Record<string, unknown>) => ({ customData: store(all) }) as unknown as IExecuteFunctions;
+		expect(pausedTasks(context({ [TASK_IDS_KEY]: 'a,-,b', [chunkKey(1)]: '-' }))).toEqual({
+			tasks: [
+				{ itemIndex: 0, taskId: 'a' },
+				{ itemIndex: 2, taskId: 'b' },
+			],
+			itemCount: 4,
+		});
+		expect(pausedTasks(context({}))).toBeUndefined();
+		expect(pausedTasks({ evaluateExpression: () => undefined } as unknown as IExecuteFunctions)).toBeUndefined();
 	});
 
 	it('reads ids back, "-" and blanks as not submitted, stops at the first missing chunk and at the key limit', () => {
@@ -85,7 +115,7 @@ describe('callback URLs', () => {
 
 	it('treats each private or loopback host form as unreachable, and the neighbours of those ranges as reachable', () => {
 		const local = ['http://app.localhost/x', 'http://0.0.0.0/x', 'http://LOCALHOST/x', 'http://printer.local/x', 'http://172.16.0.1/x', 'http://172.31.255.1/x'];
-		const reachable = ['http://172.15.0.1/x', 'http://11.0.0.1/x', 'http://192.169.0.1/x', 'http://128.0.0.1/x', 'http://a.127.example.com/x', 'http://localhost.example.com/x', 'http://x.10.example/x', 'http://my-local.example/x', 'http://0.0.0.1/x'];
+		const reachable = ['http://172.15.0.1/x', 'http://11.0.0.1/x', 'http://192.169.0.1/x', 'http://128.0.0.1/x', 'http://a.127.example.com/x', 'http://localhost.example.com/x', 'http://x.10.example/x', 'http://my-local.example/x', 'http://0.0.0.1/x', 'http://a.172.20.example.com/x', 'http://172.160.0.1/x', 'http://172.200.0.1/x'];
 		expect(local.filter((url) => !isLocalUrl(url))).toEqual([]);
 		expect(reachable.filter((url) => isLocalUrl(url))).toEqual([]);
 	});

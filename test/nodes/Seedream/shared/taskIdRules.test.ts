@@ -30,6 +30,7 @@ describe('task id rule', () => {
 	it('splits text on commas, semicolons and white space, drops repeats and blanks, keeps array entries whole', () => {
 		expect(parseTaskIds(' a, b;c\n\ta  b ')).toEqual(['a', 'b', 'c']);
 		expect(parseTaskIds(['a', ' b ', '', 'a'])).toEqual(['a', 'b']);
+		expect(parseTaskIds(['a b', 'c,d'])).toEqual(['a b', 'c,d']);
 		expect(parseTaskIds(undefined)).toEqual([]);
 		expect(parseTaskIds(null)).toEqual([]);
 	});
@@ -56,6 +57,7 @@ describe('task id rule', () => {
 	it('reads a callback task id from a plain object only', () => {
 		expect(callbackTaskId(null)).toBeUndefined();
 		expect(callbackTaskId(Object.assign([], { task_id: 'abc' }))).toBeUndefined();
+		expect(callbackTaskId(Object.assign(() => undefined, { task_id: 'abc' }))).toBeUndefined();
 		expect(callbackTaskId({ task_id: 'abc' })).toBe('abc');
 	});
 });
