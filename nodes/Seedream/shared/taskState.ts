@@ -63,7 +63,8 @@ function hasImage(response: IDataObject): boolean {
  * (`{success, task_id, data}`), so that shape is accepted too.
  */
 export function deriveTaskState(taskId: string, answer: unknown): TaskState {
-	if (!isObject(answer) || Object.keys(answer).length === 0) return { taskId, status: 'not_found' };
+	// A `{}` answer (an unknown id) has neither an id nor a response: not found below.
+	if (!isObject(answer)) return { taskId, status: 'not_found' };
 	const record = answer;
 	let response = isObject(record.response) ? record.response : undefined;
 	if (

@@ -51,6 +51,7 @@ describe('taskFailedError', () => {
 	])('names %s', (_name, failure, message) => {
 		const error = taskFailedError(node, failed(failure), 6);
 		expect({ message: error.message, itemIndex: error.context.itemIndex }).toEqual({ message, itemIndex: 6 });
+		expect(error.errorResponse).toEqual({ task_id: 't-1', code: failure?.code ?? null, message: failure?.message ?? null });
 		expect(error.description).toBe('Task id: t-1. The API reported the failure; failed tasks are not billed upstream.');
 	});
 

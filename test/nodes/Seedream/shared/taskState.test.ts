@@ -99,3 +99,64 @@ describe('task state rules of the newer API (updates-2026-12)', () => {
 		}
 	});
 });
+
+describe('task state edges: shapes the API may send, each read one way (docs/api-contract.md §2.5)', () => {
+	const image = { image_url: 'https://x/y.jpg' };
+
+	it('not found: an answer that is text or a list, not a record', () => {
+		expect(deriveTaskState('t1', 'oops').status).toBe('not_found');
+		expect(deriveTaskState('t1', [{ id: 't1' }]).status).toBe('not_found');
+	});
+
+	it('a failure keeps only what the API said: a message without a code, or a plain-text error', () => {
+		expect(deriveTaskState('t1', { ...record, response: { success: false, error: { message: 'blocked' } } }).failure).toEqual({ code: null, message: 'blocked' });
+		expect(deriveTaskState('t1', { ...record, response: { success: false, error: 'quota exceeded' } }).failure).toEqual({ code: null, message: 'quota exceeded' });
+	});
+
+	it('an error without success is final too', () => {
+		expect(deriveTaskState('t1', { ...record, response: { error: { code: 'c', message: 'm' } } })).toMatchObject({ status: 'failed', failure: { code: 'c', message: 'm' } });
+	});
+
+	it('success: true whose data has an empty slot takes the reason from the next slot', () => {
+		const state = deriveTaskState('t1', { ...record, response: { success: true, data: [null, { error: { code: 'c', message: 'm' } }] } });
+		expect(state.failure).toEqual({ code: 'c', message: 'm', noImage: true });
+	});
+
+	it('success: true with one image as an object instead of a list is a success', () => {
+		expect(deriveTaskState('t1', { ...record, response: { success: true, data: image } }).status).toBe('succeeded');
+	});
+
+	it('the flat shape: a failure without data, with its reason', () => {
+		expect(deriveTaskState('t1', { success: false, task_id: 't9', error: { code: 'c', message: 'm' } })).toMatchObject({ taskId: 't9', status: 'failed', failure: { code: 'c', message: 'm' } });
+	});
+
+	it('a record with a response is read from its response, whatever fields it has beside it', () => {
+		const { request: _request, ...withoutRequest } = record;
+		expect(deriveTaskState('t1', { ...withoutRequest, data: [], response: { success: true, data: [image] } }).status).toBe('succeeded');
+	});
+
+	it("the task id: the record's id, else its task_id, else the response's, else the one asked for", () => {
+		expect(deriveTaskState('asked', { id: 'a', task_id: 'b', response: { success: true, task_id: 'c', data: [image] } }).taskId).toBe('a');
+		expect(deriveTaskState('asked', { task_id: 'b', response: { success: true, task_id: 'c', data: [image] } }).taskId).toBe('b');
+		expect(deriveTaskState('asked', { request: {}, response: { success: true, task_id: 'c', data: [image] } }).taskId).toBe('c');
+	});
+
+	it('the summary: trace id from the record, else the response, else null; missing times and request are null', () => {
+		const state = deriveTaskState('t1', { ...record, started_at: 5, response: { success: true, trace_id: 'tr2', data: [image] } });
+		expect(summarizeTask(state)).toMatchObject({ trace_id: 'tr1', created_at: record.created_at, started_at: 5, finished_at: null, elapsed: null });
+		const { trace_id: _trace, ...untraced } = record;
+		expect(summarizeTask(deriveTaskState('t1', { ...untraced, response: { success: true, trace_id: 'tr2', data: [image] } })).trace_id).toBe('tr2');
+		expect(summarizeTask({ taskId: 't1', status: 'not_found' })).toEqual({
+			task_id: 't1',
+			status: 'not_found',
+			trace_id: null,
+			created_at: null,
+			started_at: null,
+			finished_at: null,
+			elapsed: null,
+			request: null,
+			images: [],
+			error: null,
+		});
+	});
+});
