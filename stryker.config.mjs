@@ -51,7 +51,10 @@ export default {
 	},
 	coverageAnalysis: 'perTest',
 	mutate: [
+		// The transport, except the adaptive limiter: it decides how many requests run at once, not
+		// whether a paid create is repeated or an image lost (docs/mutation-testing.md).
 		'nodes/Seedream/transport/**/*.ts',
+		'!nodes/Seedream/transport/adaptiveConcurrency.ts',
 		'nodes/Seedream/shared/taskState.ts',
 		'nodes/Seedream/shared/taskResult.ts',
 		'nodes/Seedream/shared/taskIds.ts',
