@@ -35,6 +35,13 @@ describe('buildImageRequest refuses before anything is paid', () => {
 		['a model id that is a number, from an expression', { model: 42 as never }, 'The "Model ID" parameter must be text, but the expression gave 42', 'Enter a full Seedream model id such as doubao-seedream-5-0-lite-260128, or pick a model from the list.'],
 		['words before a WxH size', { size: 'about 2048 × 2048' }, `The "Size" value "about 2048 × 2048" is not valid for ${V4}`, 'Size "about 2048 × 2048" is neither a preset (1K, 2K, 4K) nor WIDTHxHEIGHT such as 2048x2048.'],
 		['words after a WxH size', { size: '2048 × 2048 px' }, `The "Size" value "2048 × 2048 px" is not valid for ${V4}`, 'Size "2048 × 2048 px" is neither a preset (1K, 2K, 4K) nor WIDTHxHEIGHT such as 2048x2048.'],
+		['a prompt that an expression left null', { prompt: null as never }, 'The "Prompt" parameter is empty', 'Describe the image to generate, e.g. "a red fox in fresh snow, golden hour".'],
+		['a size with a word before "2k"', { size: 'x2k' }, `The "Size" value "x2k" is not valid for ${V4}`, 'Size "x2k" is neither a preset (1K, 2K, 4K) nor WIDTHxHEIGHT such as 2048x2048.'],
+		['a size with a word after "2k"', { size: '2kb' }, `The "Size" value "2kb" is not valid for ${V4}`, 'Size "2kb" is neither a preset (1K, 2K, 4K) nor WIDTHxHEIGHT such as 2048x2048.'],
+		['a prompt mode no model has', { options: { optimizePromptMode: 'slow' as never } }, 'Prompt optimization mode "slow" is not supported by doubao-seedream-4-0-250828', 'Use one of: standard, fast.'],
+		['layers with an image set', { model: '__custom', customModelId: 'future-model', layerDecomposition: true, size: 'auto', references: ['https://a/1.png'], maxImages: 2 }, 'Layer decomposition cannot be combined with image sets, streaming, web search or background', 'Remove those options.'],
+		['layers with streaming', { model: '__custom', customModelId: 'future-model', layerDecomposition: true, size: 'auto', references: ['https://a/1.png'], stream: true }, 'Layer decomposition cannot be combined with image sets, streaming, web search or background', 'Remove those options.'],
+		['layers with web search', { model: '__custom', customModelId: 'future-model', layerDecomposition: true, size: 'auto', references: ['https://a/1.png'], options: { webSearch: true } }, 'Layer decomposition cannot be combined with image sets, streaming, web search or background', 'Remove those options.'],
 		['no size at all', { size: undefined as never }, `The "Size" value "" is not valid for ${V4}`, 'Size "" is neither a preset (1K, 2K, 4K) nor WIDTHxHEIGHT such as 2048x2048.'],
 		['a word as size on a model without presets', { model: T2I, size: 'big' }, `The "Size" value "big" is not valid for ${T2I}`, 'Size "big" is neither a preset (none for this model) nor WIDTHxHEIGHT such as 2048x2048.'],
 		['a prompt object', { prompt: { text: 'x' } as never }, 'The "Prompt" parameter must be text, but the expression gave an object', 'Point the expression at the text field, e.g. {{ $json.prompt.text }}, or use {{ JSON.stringify(...) }} on purpose.'],
@@ -117,6 +124,15 @@ describe('buildImageRequest builds the body of an accepted request', () => {
 		expect(findModel(` ${V4} `)?.id).toBe(V4);
 		expect(findModel(' doubao-seedream-5-0-260128 ')?.id).toBe('doubao-seedream-5-0-lite-260128');
 		expect(findModel('doubao-seedream-9-0')).toBeUndefined();
+	});
+
+	it('accepts the edges of each rule: no set for null max images, a set of 1, "1.5k", url answers, a transparent background from a URL, layers without a prompt', () => {
+		expect(buildImageRequest(node, 0, input({ model: PRO, maxImages: null as never })).body).toEqual({ model: PRO, size: '2K', prompt: 'A fox' });
+		expect(buildImageRequest(node, 0, input({ maxImages: 1 })).body.sequential_image_generation_options).toEqual({ max_images: 1 });
+		expect(buildImageRequest(node, 0, input({ model: PRO, size: '1.5k' })).body.size).toBe('1.5K');
+		expect(buildImageRequest(node, 0, input({ options: { responseFormat: 'url' } })).body.response_format).toBe('url');
+		expect(buildImageRequest(node, 0, input({ model: PRO, background: 'transparent', references: ['https://a/1.png'], options: { outputFormat: 'png' } })).body.background).toBe('transparent');
+		expect(buildImageRequest(node, 0, input({ model: PRO, prompt: '  ', layerDecomposition: true, size: 'auto', references: ['https://a/1.png'] })).body).toEqual({ model: PRO, size: 'auto', image: 'https://a/1.png', layer_decomposition: true });
 	});
 
 	it('sends each option under its API name, and nothing for empty ones', () => {
