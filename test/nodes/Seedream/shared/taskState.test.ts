@@ -103,7 +103,8 @@ describe('task state rules of the newer API (updates-2026-12)', () => {
 describe('task state edges: shapes the API may send, each read one way (docs/api-contract.md §2.5)', () => {
 	const image = { image_url: 'https://x/y.jpg' };
 
-	it('not found: an answer that is text or a list, not a record', () => {
+	it('not found: an answer that is null, text or a list, not a record', () => {
+		expect(deriveTaskState('t1', null).status).toBe('not_found');
 		expect(deriveTaskState('t1', 'oops').status).toBe('not_found');
 		expect(deriveTaskState('t1', [{ id: 't1' }]).status).toBe('not_found');
 	});
@@ -111,6 +112,8 @@ describe('task state edges: shapes the API may send, each read one way (docs/api
 	it('a failure keeps only what the API said: a message without a code, or a plain-text error', () => {
 		expect(deriveTaskState('t1', { ...record, response: { success: false, error: { message: 'blocked' } } }).failure).toEqual({ code: null, message: 'blocked' });
 		expect(deriveTaskState('t1', { ...record, response: { success: false, error: 'quota exceeded' } }).failure).toEqual({ code: null, message: 'quota exceeded' });
+		expect(deriveTaskState('t1', { ...record, response: { success: false, error: { code: null, message: null } } }).failure).toEqual({ code: null, message: null });
+		expect(deriveTaskState('t1', { ...record, response: { success: false, error: { code: 'c' } } }).failure).toEqual({ code: 'c', message: null });
 	});
 
 	it('an error without success is final too', () => {
