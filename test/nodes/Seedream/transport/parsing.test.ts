@@ -91,6 +91,7 @@ describe('NDJSON reader', () => {
 
 	it('a byte-order mark or no-break space around a line does not lose it, also on the last line', async () => {
 		expect(await objectsOf(['\ufeff{"type":"a"}\n', '\u00a0{"type":"b"}'])).toEqual([{ type: 'a' }, { type: 'b' }]);
+		expect(await objectsOf(['\u00a0{"type":"a"}\u00a0\n', '\u00a0data: {"type":"b"}\n'])).toEqual([{ type: 'a' }, { type: 'b' }]);
 	});
 
 	it('a character whose bytes arrive in two chunks is read whole, also on the last line', async () => {
