@@ -272,14 +272,11 @@ export async function until(predicate: () => boolean, timeoutMs = 5000): Promise
 	}
 }
 
-/**
- * Submits a job straight to the mock with a callback URL nobody listens on and waits for the
- * mock's callback: the task id and the body a real callback would carry.
- */
-export async function finishedTaskCallback(
+/** Submits a job straight to the mock with a callback URL nobody listens on; its task id. */
+export async function submitToMock(
 	mock: MockServer,
 	request: Record<string, unknown> = {},
-): Promise<{ taskId: string; body: unknown }> {
+): Promise<string> {
 	const response = await fetch(`${mock.url}/seedream/images`, {
 		method: 'POST',
 		headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
@@ -291,7 +288,18 @@ export async function finishedTaskCallback(
 			...request,
 		}),
 	});
-	const { task_id: taskId } = (await response.json()) as { task_id: string };
+	return ((await response.json()) as { task_id: string }).task_id;
+}
+
+/**
+ * Submits a job straight to the mock (submitToMock) and waits for the mock's callback: the task
+ * id and the body a real callback would carry.
+ */
+export async function finishedTaskCallback(
+	mock: MockServer,
+	request: Record<string, unknown> = {},
+): Promise<{ taskId: string; body: unknown }> {
+	const taskId = await submitToMock(mock, request);
 	const delivery = () =>
 		mock.callbacks.find((entry) => (entry.body as { task_id?: string }).task_id === taskId);
 	await until(() => delivery() !== undefined);

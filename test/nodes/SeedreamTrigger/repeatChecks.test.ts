@@ -5,8 +5,8 @@
  */
 import { SeedreamTrigger } from '../../../nodes/SeedreamTrigger/SeedreamTrigger.node';
 import type * as TriggerModule from '../../../nodes/SeedreamTrigger/SeedreamTrigger.node';
-import { createHarness, finishedTaskCallback } from '../../helpers/callback';
-import { TEST_TOKEN, useMockApi } from '../../helpers/seedream';
+import { createHarness, finishedTaskCallback, submitToMock } from '../../helpers/callback';
+import { useMockApi } from '../../helpers/seedream';
 
 const api = useMockApi();
 const SECRET = 'another-long-random-secret-9876543210';
@@ -33,17 +33,7 @@ function restartedTriggerType(): typeof SeedreamTrigger {
 /** Submits a job straight to the mock that stays pending (no callback is sent); its task id. */
 async function pendingTaskId(): Promise<string> {
 	api.mock.setOptions({ callbackMode: 'never', taskDurationMs: 3_600_000 });
-	const response = await fetch(`${api.mock.url}/seedream/images`, {
-		method: 'POST',
-		headers: { authorization: `Bearer ${TEST_TOKEN}`, 'content-type': 'application/json' },
-		body: JSON.stringify({
-			model: 'doubao-seedream-4-0-250828',
-			prompt: 'A lighthouse',
-			size: '1K',
-			callback_url: 'http://127.0.0.1:9/webhook/seedream?secret=x',
-		}),
-	});
-	return ((await response.json()) as { task_id: string }).task_id;
+	return await submitToMock(api.mock);
 }
 
 describe('Seedream Trigger: secret check', () => {
