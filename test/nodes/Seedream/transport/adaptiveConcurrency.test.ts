@@ -76,6 +76,17 @@ beforeEach(() => {
 });
 afterEach(() => jest.useRealTimers());
 
+/** Named requests waiting for a slot, and when (ms after the test's start) each was granted one. */
+function queue(limiter: AdaptiveLimiter, names: string[]) {
+	const grantedAt: Record<string, number> = {};
+	const waiting = names.map(async (name) => {
+		const permit = await limiter.acquire();
+		grantedAt[name] = Date.now() - clockStart;
+		return permit;
+	});
+	return { grantedAt, waiting };
+}
+
 describe('AdaptiveLimiter', () => {
 	it('grows from its start level to the maximum while every request is accepted', async () => {
 		const limiter = AdaptiveLimiter.for(AUTO_CONCURRENCY);
@@ -162,12 +173,7 @@ describe('AdaptiveLimiter', () => {
 	it('grows on an answer that came back accepted, before its admission window ends', async () => {
 		const limiter = new AdaptiveLimiter({ initial: 1, max: 4 });
 		const first = await limiter.acquire();
-		const grantedAt: Record<string, number> = {};
-		const waiting = ['second', 'third'].map(async (name) => {
-			const permit = await limiter.acquire();
-			grantedAt[name] = Date.now() - clockStart;
-			return permit;
-		});
+		const { grantedAt, waiting } = queue(limiter, ['second', 'third']);
 		await jest.advanceTimersByTimeAsync(10);
 		first.finish({ kind: 'ok' });
 		await jest.advanceTimersByTimeAsync(0);
@@ -250,12 +256,7 @@ describe('AdaptiveLimiter', () => {
 			now: () => Date.now() - clockStart + 10_000,
 		});
 		const first = await limiter.acquire();
-		const grantedAt: Record<string, number> = {};
-		const waiting = ['second', 'third'].map(async (name) => {
-			const permit = await limiter.acquire();
-			grantedAt[name] = Date.now() - clockStart;
-			return permit;
-		});
+		const { grantedAt, waiting } = queue(limiter, ['second', 'third']);
 		await jest.advanceTimersByTimeAsync(30);
 		// The first fails (says nothing about capacity): the second takes its slot at 30 ms.
 		first.finish({ kind: 'failed' });
